@@ -1,0 +1,1 @@
+//! The evidence pack: before/after comparison, data audit, project report model.

@@ -1,0 +1,132 @@
+//! Numerical building blocks shared by the analysis modules: compensated sums, accurate
+//! mean and variance, quantiles. Everything here is pure and allocation-light.
+
+/// Neumaier's compensated sum (improved Kahan–Babuška; Neumaier 1974). Error O(ε) instead of O(nε).
+pub fn sum(xs: &[f64]) -> f64 {
+    let (mut s, mut c) = (0.0f64, 0.0f64);
+    for &x in xs {
+        let t = s + x;
+        c += if s.abs() >= x.abs() { (s - t) + x } else { (x - t) + s };
+        s = t;
+    }
+    s + c
+}
+
+/// Arithmetic mean with a compensated sum and one refinement pass (the residual mean is
+/// added back), so data like NIST NumAcc4 (1e7 + small) keep full precision.
+pub fn mean(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return f64::NAN;
+    }
+    let n = xs.len() as f64;
+    let m0 = sum(xs) / n;
+    // Refinement: mean of residuals (Higham, Accuracy and Stability, §1.9 two-pass idea).
+    let mut r = (0.0f64, 0.0f64);
+    for &x in xs {
+        let d = x - m0;
+        let t = r.0 + d;
+        r.1 += if r.0.abs() >= d.abs() { (r.0 - t) + d } else { (d - t) + r.0 };
+        r.0 = t;
+    }
+    m0 + (r.0 + r.1) / n
+}
+
+/// Sum of squared deviations from the mean, two-pass with the corrected term
+/// (Chan, Golub & LeVeque 1983, eq. 1.7): Σ(x−m)² − (Σ(x−m))²/n.
+pub fn sum_sq_dev(xs: &[f64], m: f64) -> f64 {
+    let (mut ss, mut s) = (0.0f64, 0.0f64);
+    let (mut c_ss, mut c_s) = (0.0f64, 0.0f64);
+    for &x in xs {
+        let d = x - m;
+        // compensated accumulation of both sums
+        let q = d * d;
+        let t = ss + q;
+        c_ss += if ss >= q { (ss - t) + q } else { (q - t) + ss };
+        ss = t;
+        let t2 = s + d;
+        c_s += if s.abs() >= d.abs() { (s - t2) + d } else { (d - t2) + s };
+        s = t2;
+    }
+    let ss = ss + c_ss;
+    let s = s + c_s;
+    (ss - s * s / xs.len() as f64).max(0.0)
+}
+
+/// Sample variance (n − 1 denominator); NaN for fewer than two values.
+pub fn variance(xs: &[f64]) -> f64 {
+    if xs.len() < 2 {
+        return f64::NAN;
+    }
+    sum_sq_dev(xs, mean(xs)) / (xs.len() as f64 - 1.0)
+}
+
+/// Sample standard deviation (n − 1).
+pub fn sd(xs: &[f64]) -> f64 {
+    variance(xs).sqrt()
+}
+
+/// Quantile of sorted data by Hyndman & Fan type 6 (Minitab's method): position p(n+1),
+/// linear interpolation, clamped to the extremes.
+pub fn quantile_type6(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = p * (n as f64 + 1.0);
+    if h <= 1.0 {
+        return sorted[0];
+    }
+    if h >= n as f64 {
+        return sorted[n - 1];
+    }
+    let lo = h.floor();
+    let frac = h - lo;
+    let i = lo as usize - 1;
+    sorted[i] + frac * (sorted[i + 1] - sorted[i])
+}
+
+/// Median of sorted data.
+pub fn median_sorted(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 { sorted[n / 2] } else { 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]) }
+}
+
+/// Median of unsorted data (copies and selects).
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v: Vec<f64> = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    median_sorted(&v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compensated_sum_beats_naive() {
+        let xs = [1e16, 1.0, -1e16, 1.0];
+        assert_eq!(sum(&xs), 2.0);
+    }
+
+    #[test]
+    fn variance_of_offset_data_is_exact() {
+        // NumAcc-like: large offset, small spread.
+        let xs: Vec<f64> = (0..1001).map(|i| 1e9 + if i % 2 == 0 { 0.1 } else { 0.3 }).collect();
+        let v = variance(&xs);
+        let want = 0.01 * 1001.0 / 1000.0 * (1.0 - 1.0 / 1001.0f64.powi(2));
+        assert!((v - want).abs() / want < 1e-6, "{v} vs {want}");
+    }
+
+    #[test]
+    fn type6_quartiles() {
+        // R: quantile(1:10, c(.25,.5,.75), type=6) = 2.75 5.5 8.25
+        let xs: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert!((quantile_type6(&xs, 0.25) - 2.75).abs() < 1e-12);
+        assert!((quantile_type6(&xs, 0.5) - 5.5).abs() < 1e-12);
+        assert!((quantile_type6(&xs, 0.75) - 8.25).abs() < 1e-12);
+        assert_eq!(quantile_type6(&[3.0], 0.25), 3.0);
+    }
+}

@@ -1,0 +1,2 @@
+//! Statistical process control: control charts (Shewhart, attribute, EWMA, CUSUM) and the
+//! Nelson tests. Pure computation; results are plain serde structs drawn by `render`.

@@ -1,0 +1,2 @@
+//! Hypothesis tests (normality, t, F, Levene, Bartlett, ANOVA, rank tests, χ², proportions,
+//! Poisson rates), each returning a plain result struct.
