@@ -7,6 +7,7 @@
 
 pub mod capability;
 pub mod cli;
+pub mod dataset;
 pub mod describe;
 pub mod error;
 pub mod evidence;

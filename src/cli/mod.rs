@@ -13,6 +13,8 @@ pub mod pareto;
 pub mod report;
 pub mod review;
 pub mod test;
+pub mod test_other;
+pub mod test_param;
 
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;

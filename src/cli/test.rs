@@ -89,8 +89,14 @@ pub struct TestArgs {
     pub conf: f64,
 }
 
-/// Run `qce test`.
-pub fn run(args: &TestArgs, _ctx: &Ctx) -> Result<Output> {
-    let _ = args;
-    Err(super::not_implemented("test"))
+/// Run `qce test`: parametric and normality tests live in `test_param`, rank, count and rate
+/// tests in `test_other`.
+pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<Output> {
+    match args.name.as_str() {
+        "normality" | "t1" | "t2" | "paired" | "f" | "levene" | "bartlett" | "anova" => super::test_param::run(args, ctx),
+        "mann-whitney" | "wilcoxon" | "kruskal" | "chisq" | "prop2" | "poisson2" => super::test_other::run(args, ctx),
+        other => Err(crate::error::QceError::usage(format!(
+            "unknown test '{other}'. Tests: normality t1 t2 paired f levene bartlett anova mann-whitney wilcoxon kruskal chisq prop2 poisson2"
+        ))),
+    }
 }

@@ -1,1 +1,8 @@
-//! The evidence pack: before/after comparison, data audit, project report model.
+//! The evidence pack: before/after comparison (`compare`), the data audit (`audit`), the
+//! project file and report model (`project`, `report`), and batch review (`review`).
+
+pub mod audit;
+pub mod compare;
+pub mod project;
+pub mod report;
+pub mod review;

@@ -1,6 +1,7 @@
 //! Rendering: terminal tables, number formatting, charts (SVG/PNG) and HTML views of results.
 //! Nothing here computes statistics; it draws what the analysis modules return.
 
+pub mod font;
 pub mod table;
 
 pub use table::{fmt_num, Table as TextTable};

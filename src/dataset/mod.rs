@@ -1,0 +1,241 @@
+//! Dataset: the measurements of one analysis, arranged as the layout options say (long with a
+//! subgroup column, fixed subgroup size, wide with one row per subgroup, or individuals), split
+//! into stages by `--phase`. Built from a [`Table`]; consumed by `spc`, `capability`,
+//! `evidence`.
+
+use crate::error::{QceError, Result};
+use crate::ingest::{CellNote, Table};
+use serde::Serialize;
+
+/// How the analysis wants the values grouped (the contract's layout options).
+#[derive(Debug, Clone, Default)]
+pub struct LayoutSpec {
+    /// Value column(s); more than one means wide layout (a row is a subgroup).
+    pub value: Vec<String>,
+    /// `--subgroup COL`: consecutive rows with equal values form a subgroup.
+    pub subgroup: Option<String>,
+    /// `--subgroup-size N`: consecutive blocks of N rows.
+    pub subgroup_size: Option<usize>,
+    /// `--phase COL`: stage labels.
+    pub phase: Option<String>,
+    /// `--label COL`: point labels for the x axis.
+    pub label: Option<String>,
+}
+
+impl LayoutSpec {
+    /// Split a `--value` argument on commas (wide layout when more than one).
+    pub fn values_from_arg(arg: &str) -> Vec<String> {
+        arg.split([',', '，']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    }
+}
+
+/// A stage (phase) of the data: a contiguous run of subgroups.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StageSpan {
+    /// Stage label as found in the file (`"all"` when there is no `--phase`).
+    pub name: String,
+    /// First subgroup index (0-based, inclusive).
+    pub start: usize,
+    /// One past the last subgroup index.
+    pub end: usize,
+}
+
+/// Measurements in subgroups, in file order, split into stages.
+///
+/// Subgroup `i` holds `values[offsets[i]..offsets[i + 1]]`. Missing cells shrink their
+/// subgroup; a subgroup left with no value is listed in `empty_subgroups` and kept out.
+#[derive(Debug, Clone)]
+pub struct Subgroups {
+    /// Name of the value column (or the wide columns joined by commas).
+    pub value_name: String,
+    /// Every usable observation, in file order.
+    pub values: Vec<f64>,
+    /// Subgroup boundaries into `values` (length = subgroups + 1).
+    pub offsets: Vec<usize>,
+    /// Label of each subgroup (subgroup id, `--label` value, or 1-based number).
+    pub labels: Vec<String>,
+    /// File row (1-based) of the first row of each subgroup.
+    pub first_rows: Vec<u64>,
+    /// Stages, in order of first appearance; contiguous runs of subgroups.
+    pub stages: Vec<StageSpan>,
+    /// Every excluded cell of the value column(s), with its reason.
+    pub excluded: Vec<CellNote>,
+    /// Labels of subgroups that had no usable value (reported, not silently dropped).
+    pub empty_subgroups: Vec<String>,
+    /// True when there is no subgrouping (individual values).
+    pub individuals: bool,
+}
+
+impl Subgroups {
+    /// Number of subgroups.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+    /// No subgroup at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Values of subgroup `i`.
+    pub fn subgroup(&self, i: usize) -> &[f64] {
+        &self.values[self.offsets[i]..self.offsets[i + 1]]
+    }
+    /// Size of subgroup `i`.
+    pub fn size(&self, i: usize) -> usize {
+        self.offsets[i + 1] - self.offsets[i]
+    }
+    /// All values of a stage.
+    pub fn stage_values(&self, s: &StageSpan) -> &[f64] {
+        &self.values[self.offsets[s.start]..self.offsets[s.end]]
+    }
+    /// The stage with this label.
+    pub fn stage(&self, name: &str) -> Option<&StageSpan> {
+        self.stages.iter().find(|s| s.name == name)
+    }
+}
+
+/// Arrange a table's value column(s) as the layout says.
+///
+/// Stage changes always close a subgroup. Rows whose stage label is blank are excluded and
+/// reported in `excluded` (as blank stage cells).
+pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
+    if spec.value.is_empty() {
+        return Err(QceError::usage("--value needs a column name"));
+    }
+    if spec.value.len() > 1 && (spec.subgroup.is_some() || spec.subgroup_size.is_some()) {
+        return Err(QceError::usage("wide layout (--value with several columns) already makes each row a subgroup: drop --subgroup/--subgroup-size"));
+    }
+    if spec.subgroup_size == Some(0) {
+        return Err(QceError::usage("--subgroup-size must be at least 1"));
+    }
+    let cols = spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>()?;
+    let height = table.height();
+    let sub_keys = spec.subgroup.as_deref().map(|c| table.keys(c)).transpose()?;
+    let phase_keys = spec.phase.as_deref().map(|c| table.keys(c)).transpose()?;
+    let label_keys = spec.label.as_deref().map(|c| table.keys(c)).transpose()?;
+    let mut excluded: Vec<CellNote> = cols.iter().flat_map(|c| c.notes.iter().cloned()).collect();
+    excluded.sort_by_key(|n| n.row);
+
+    let mut out = Subgroups {
+        value_name: cols.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","),
+        values: Vec::with_capacity(height * cols.len()),
+        offsets: vec![0],
+        labels: Vec::new(),
+        first_rows: Vec::new(),
+        stages: Vec::new(),
+        excluded,
+        empty_subgroups: Vec::new(),
+        individuals: cols.len() == 1 && spec.subgroup.is_none() && spec.subgroup_size.unwrap_or(1) == 1,
+    };
+    // Row r belongs to subgroup key (stage code, group id); a change of either closes it.
+    let group_id = |r: usize| -> Option<u64> {
+        if cols.len() > 1 {
+            Some(r as u64)
+        } else if let Some(k) = &sub_keys {
+            k.codes[r].map(u64::from)
+        } else {
+            Some((r / spec.subgroup_size.unwrap_or(1)) as u64)
+        }
+    };
+    let mut current: Option<(Option<u32>, u64)> = None;
+    let mut stage_names: Vec<String> = Vec::new();
+    let mut stage_of_subgroup: Vec<usize> = Vec::new();
+    for r in 0..height {
+        let stage = match &phase_keys {
+            Some(p) => match p.codes[r] {
+                Some(c) => Some(c),
+                None => {
+                    if cols.iter().any(|c| !c.values[r].is_nan()) {
+                        out.excluded.push(CellNote { cell: format!("row {}", table.file_row(r)), row: table.file_row(r), text: String::new(), problem: crate::ingest::CellProblem::Blank });
+                    }
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let Some(gid) = group_id(r) else { continue };
+        if current != Some((stage, gid)) {
+            close_subgroup(&mut out);
+            current = Some((stage, gid));
+            let label = match (&label_keys, &sub_keys) {
+                (Some(l), _) => l.codes[r].map(|c| l.names[c as usize].clone()).unwrap_or_default(),
+                (None, Some(k)) => k.codes[r].map(|c| k.names[c as usize].clone()).unwrap_or_default(),
+                (None, None) => String::new(),
+            };
+            out.labels.push(label);
+            out.first_rows.push(table.file_row(r));
+            let sname = match (&phase_keys, stage) {
+                (Some(p), Some(c)) => p.names[c as usize].clone(),
+                _ => "all".to_string(),
+            };
+            let si = match stage_names.iter().position(|n| *n == sname) {
+                Some(i) => i,
+                None => {
+                    stage_names.push(sname);
+                    stage_names.len() - 1
+                }
+            };
+            stage_of_subgroup.push(si);
+        }
+        for c in &cols {
+            let v = c.values[r];
+            if !v.is_nan() {
+                out.values.push(v);
+            }
+        }
+    }
+    close_subgroup(&mut out);
+    // Drop empty subgroups (reported), keeping labels/stages aligned.
+    let mut keep_offsets = vec![0usize];
+    let (mut labels, mut rows, mut stage_idx) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..out.labels.len() {
+        let (a, b) = (out.offsets[i], out.offsets[i + 1]);
+        let label = if out.labels[i].is_empty() { (i + 1).to_string() } else { out.labels[i].clone() };
+        if a == b {
+            out.empty_subgroups.push(label);
+            continue;
+        }
+        keep_offsets.push(b);
+        labels.push(label);
+        rows.push(out.first_rows[i]);
+        stage_idx.push(stage_of_subgroup[i]);
+    }
+    if spec.label.is_none() && sub_keys.is_none() {
+        labels = (1..=labels.len()).map(|i| i.to_string()).collect();
+    }
+    out.offsets = keep_offsets;
+    out.labels = labels;
+    out.first_rows = rows;
+    out.stages = stage_spans(&stage_idx, &stage_names)?;
+    if out.values.is_empty() {
+        return Err(QceError::analysis(format!("column '{}' has no usable value", out.value_name)).with_column(&out.value_name));
+    }
+    Ok(out)
+}
+
+fn close_subgroup(out: &mut Subgroups) {
+    if out.offsets.len() <= out.labels.len() {
+        out.offsets.push(out.values.len());
+    }
+}
+
+/// Stages must be contiguous: a label that comes back after another stage is an input error
+/// (stage order is the file order, CONTRACT "Order").
+fn stage_spans(stage_idx: &[usize], names: &[String]) -> Result<Vec<StageSpan>> {
+    let mut spans: Vec<StageSpan> = Vec::new();
+    for (i, &s) in stage_idx.iter().enumerate() {
+        match spans.last_mut() {
+            Some(last) if last.name == names[s] => last.end = i + 1,
+            _ => {
+                if spans.iter().any(|sp| sp.name == names[s]) {
+                    return Err(QceError::input(format!(
+                        "stage '{}' appears again after another stage (subgroup {}): sort the rows so that each stage is one block",
+                        names[s],
+                        i + 1
+                    )));
+                }
+                spans.push(StageSpan { name: names[s].clone(), start: i, end: i + 1 });
+            }
+        }
+    }
+    Ok(spans)
+}

@@ -1,0 +1,1 @@
+//! (see evidence/mod.rs)

@@ -1,0 +1,1 @@
+//! (parametric tests; see tests/mod.rs)

@@ -1,0 +1,1 @@
+//! (rank, count and rate tests; see tests/mod.rs)
