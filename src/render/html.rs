@@ -1,0 +1,1 @@
+//! (see render/mod.rs)

@@ -1,0 +1,1 @@
+//! Control chart constants d2, d3, c4.

@@ -1,0 +1,1 @@
+//! Within-subgroup sigma estimators.
