@@ -40,6 +40,11 @@ fn moved(lang: Lang, c: &Change) -> &'static str {
     if c.after < c.before { lang.t("降至", "fell to") } else if c.after > c.before { lang.t("升至", "rose to") } else { lang.t("保持为", "stayed at") }
 }
 
+/// The English verb of a change ("fell", "rose", "stayed").
+fn verb(c: &Change) -> &'static str {
+    if c.after < c.before { "fell" } else if c.after > c.before { "rose" } else { "stayed" }
+}
+
 /// The confidence interval of after − before from the Welch document (whose estimate may be
 /// before − after: the sign is taken from the estimate).
 pub fn mean_diff_ci(c: &Comparison) -> Option<[f64; 2]> {
@@ -57,7 +62,7 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     let m = &c.mean;
     let mut s = match lang {
         Lang::Zh => format!("{}均值由 {} {} {}（{}）", c.after, fixed(m.before, d), moved(lang, m), fixed(m.after, d), pct_text(m.percent)),
-        Lang::En => format!("The mean {} from {} to {} ({})", moved(lang, m), fixed(m.before, d), fixed(m.after, d), pct_text(m.percent)),
+        Lang::En => format!("The mean {} from {} to {} ({})", verb(m), fixed(m.before, d), fixed(m.after, d), pct_text(m.percent)),
     };
     match (c.direction, m.better) {
         (Some(Direction::Target), Some(b)) => {
@@ -94,7 +99,7 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     let sd = &c.sd;
     let mut s = match lang {
         Lang::Zh => format!("标准差由 {} {} {}（{}）", fixed(sd.before, d + 1), moved(lang, sd), fixed(sd.after, d + 1), pct_text(sd.percent)),
-        Lang::En => format!("The standard deviation {} from {} to {} ({})", moved(lang, sd), fixed(sd.before, d + 1), fixed(sd.after, d + 1), pct_text(sd.percent)),
+        Lang::En => format!("The standard deviation {} from {} to {} ({})", verb(sd), fixed(sd.before, d + 1), fixed(sd.after, d + 1), pct_text(sd.percent)),
     };
     if let Some(b) = &c.bonett {
         let sig = b.p_value < c.alpha;
@@ -127,7 +132,7 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
         if let Some(p) = &c.ppm_expected {
             s += &match lang {
                 Lang::Zh => format!("；预期不合格品率由 {:.0} PPM {} {:.0} PPM", p.before, moved(lang, p), p.after),
-                Lang::En => format!("; expected nonconforming {} from {:.0} PPM to {:.0} PPM", moved(lang, p), p.before, p.after),
+                Lang::En => format!("; expected nonconforming {} from {:.0} PPM to {:.0} PPM", verb(p), p.before, p.after),
             };
         }
         s += lang.t("。", ".");
