@@ -48,7 +48,7 @@ impl Settings {
     }
     /// "statistically significant at α = 0.05 (p = 0.012)" or its negation.
     fn verdict(&self, p: f64) -> String {
-        let (a, pv) = (fmt_num(Some(self.alpha)), fmt_p(p));
+        let (a, pv) = (short(Some(self.alpha)), fmt_p(p));
         match (self.lang, self.significant(p)) {
             (Lang::Zh, true) => format!("在 α = {a} 水平下统计显著（{pv}）"),
             (Lang::Zh, false) => format!("在 α = {a} 水平下不显著（{pv}）"),
@@ -61,7 +61,7 @@ impl Settings {
     }
     /// "95% CI 1.2 to 3.4" for an interval that may be one-sided.
     fn ci_text(&self, ci: [Option<f64>; 2], scale: f64, unit: &str) -> String {
-        let f = |v: Option<f64>| v.map(|v| format!("{}{unit}", fmt_num(Some(v * scale))));
+        let f = |v: Option<f64>| v.map(|v| format!("{}{unit}", short(Some(v * scale))));
         let c = self.conf_pct();
         match (self.lang, f(ci[0]), f(ci[1])) {
             (Lang::Zh, Some(a), Some(b)) => format!("{c} 置信区间 {a} 至 {b}"),
@@ -72,6 +72,22 @@ impl Settings {
             (Lang::En, None, Some(b)) => format!("{c} upper bound {b}"),
             (_, None, None) => String::new(),
         }
+    }
+}
+
+/// A number for a sentence: 4 significant digits (3 decimals at most above 1), no trailing zeros.
+fn short(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() && v != 0.0 => {
+            let mag = v.abs().log10().floor() as i32;
+            if !(-4..=9).contains(&mag) {
+                return format!("{v:.3e}");
+            }
+            let decimals = (3 - mag).clamp(0, 6) as usize;
+            let s = format!("{v:.decimals$}");
+            if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+        }
+        other => fmt_num(other),
     }
 }
 
@@ -217,17 +233,17 @@ fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
     let conclusion = match s.lang {
         Lang::Zh => format!(
             "{a}（中位数 {}）{}{b}（中位数 {}），位置差 {a} − {b} 的估计为 {est}（{}）；该差异{}。",
-            fmt_num(Some(r.median1)),
+            short(Some(r.median1)),
             higher_lower(s.lang, r.estimate),
-            fmt_num(Some(r.median2)),
+            short(Some(r.median2)),
             s.ci_text(r.ci, 1.0, ""),
             s.verdict(r.p_value)
         ),
         Lang::En => format!(
             "{a} (median {}) is {} {b} (median {}): the estimated shift {a} − {b} is {est} ({}); the difference is {}.",
-            fmt_num(Some(r.median1)),
+            short(Some(r.median1)),
             higher_lower(s.lang, r.estimate),
-            fmt_num(Some(r.median2)),
+            short(Some(r.median2)),
             s.ci_text(r.ci, 1.0, ""),
             s.verdict(r.p_value)
         ),
@@ -312,10 +328,10 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
     };
     let conclusion = match s.lang {
         Lang::Zh => format!(
-            "{subject}估计为 {est}（{}），{}{}；该差异{}。",
+            "{subject}估计为 {est}（{}），{} {}；该差异{}。",
             s.ci_text(r.ci, 1.0, ""),
             higher_lower(s.lang, r.estimate - mu),
-            fmt_num(Some(mu)),
+            short(Some(mu)),
             s.verdict(r.p_value)
         ),
         Lang::En => {
@@ -323,7 +339,7 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
                 "{subject} is estimated at {est} ({}), {} {}; the difference is {}.",
                 s.ci_text(r.ci, 1.0, ""),
                 higher_lower(s.lang, r.estimate - mu),
-                fmt_num(Some(mu)),
+                short(Some(mu)),
                 s.verdict(r.p_value)
             );
             c.replace_range(..1, &c[..1].to_uppercase());
@@ -376,10 +392,10 @@ fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
             names.len(),
             if s.significant(r.p_value) { "存在差异" } else { "未见显著差异" },
             names[hi],
-            fmt_num(Some(r.groups[hi].median)),
+            short(Some(r.groups[hi].median)),
             names[lo],
-            fmt_num(Some(r.groups[lo].median)),
-            fmt_num(Some(r.h)),
+            short(Some(r.groups[lo].median)),
+            short(Some(r.h)),
             s.verdict(r.p_value)
         ),
         Lang::En => format!(
@@ -387,10 +403,10 @@ fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
             names.len(),
             if s.significant(r.p_value) { "differ" } else { "show no significant difference" },
             names[hi],
-            fmt_num(Some(r.groups[hi].median)),
+            short(Some(r.groups[hi].median)),
             names[lo],
-            fmt_num(Some(r.groups[lo].median)),
-            fmt_num(Some(r.h)),
+            short(Some(r.groups[lo].median)),
+            short(Some(r.h)),
             s.verdict(r.p_value)
         ),
     };
@@ -497,22 +513,22 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
             ck.name,
             if s.significant(r.p_value) { "随" } else { "未见明显随" },
             rk.name,
-            fmt_num(Some(r.statistic)),
+            short(Some(r.statistic)),
             r.df,
             s.verdict(r.p_value),
-            fmt_num(Some(o)),
-            fmt_num(Some(e))
+            short(Some(o)),
+            short(Some(e))
         ),
         Lang::En => format!(
             "The distribution of '{}' {} '{}' (χ² = {}, df = {}): {}; the largest departure from independence is {rn} × {cn} (observed {}, expected {}).",
             ck.name,
             if s.significant(r.p_value) { "depends on" } else { "shows no significant dependence on" },
             rk.name,
-            fmt_num(Some(r.statistic)),
+            short(Some(r.statistic)),
             r.df,
             s.verdict(r.p_value),
-            fmt_num(Some(o)),
-            fmt_num(Some(e))
+            short(Some(o)),
+            short(Some(e))
         ),
     };
     let method = "Pearson chi-square test of independence (no continuity correction)";
@@ -598,7 +614,7 @@ fn summed(table: &Table, a: &str, b: Option<&str>, group: &str, test: &str, lang
 }
 
 fn pct(x: f64) -> String {
-    format!("{}%", fmt_num(Some(x * 100.0)))
+    format!("{}%", short(Some(x * 100.0)))
 }
 
 fn prop2(args: &TestArgs, s: &Settings) -> Result<Output> {
@@ -618,8 +634,9 @@ fn prop2(args: &TestArgs, s: &Settings) -> Result<Output> {
     };
     let r = rates::prop2(v[0].0, v[0].1, v[1].0, v[1].1, s.alt, s.alpha, s.conf)?;
     let (a, b) = (&names[0], &names[1]);
-    let pts = fmt_num(Some((r.estimate * 100.0).abs()));
+    let pts = short(Some((r.estimate * 100.0).abs()));
     let ci = s.ci_text([Some(r.ci[0]), Some(r.ci[1])], 100.0, s.lang.t(" 个百分点", " points"));
+    let ci = ci.replacen(s.lang.t(" 个百分点 至", " points to"), s.lang.t(" 至", " to"), 1);
     let power_note = match (r.power, r.n_per_group_80) {
         (Some(pw), Some(n80)) if !s.significant(r.p_value) => match s.lang {
             Lang::Zh => format!("；按观测差异，本检验的功效仅 {}，达到 80% 功效每组约需 {n80} 个", pct(pw)),
@@ -634,7 +651,7 @@ fn prop2(args: &TestArgs, s: &Settings) -> Result<Output> {
             higher_lower(s.lang, r.estimate),
             pct(r.p2),
             s.verdict(r.p_value),
-            fmt_num(Some(r.fisher_p_value))
+            short(Some(r.fisher_p_value))
         ),
         Lang::En => format!(
             "The proportion of {a} ({}) is {pts} percentage points {} {b} ({}) ({ci}); the difference is {} (Fisher exact p = {}){power_note}.",
@@ -642,7 +659,7 @@ fn prop2(args: &TestArgs, s: &Settings) -> Result<Output> {
             higher_lower(s.lang, r.estimate),
             pct(r.p2),
             s.verdict(r.p_value),
-            fmt_num(Some(r.fisher_p_value))
+            short(Some(r.fisher_p_value))
         ),
     };
     let method = "Two-proportion z test (pooled, no continuity correction); Wald interval; Fisher's exact test";
@@ -693,19 +710,19 @@ fn poisson2(args: &TestArgs, s: &Settings) -> Result<Output> {
     };
     let r = rates::poisson2(v[0].0, v[0].1, v[1].0, v[1].1, s.alt, s.conf)?;
     let (a, b) = (&names[0], &names[1]);
-    let ratio_text = r.ratio.map_or_else(|| "∞".to_string(), |x| fmt_num(Some(x)));
+    let ratio_text = r.ratio.map_or_else(|| "∞".to_string(), |x| short(Some(x)));
     let conclusion = match s.lang {
         Lang::Zh => format!(
             "{a} 的发生率（每单位 {}）是 {b}（每单位 {}）的 {ratio_text} 倍（{}）；该差异{}。",
-            fmt_num(Some(r.rate1)),
-            fmt_num(Some(r.rate2)),
+            short(Some(r.rate1)),
+            short(Some(r.rate2)),
             s.ci_text(r.ci_ratio, 1.0, ""),
             s.verdict(r.p_value)
         ),
         Lang::En => format!(
             "The rate of {a} ({} per unit) is {ratio_text} times the rate of {b} ({} per unit) ({}); the difference is {}.",
-            fmt_num(Some(r.rate1)),
-            fmt_num(Some(r.rate2)),
+            short(Some(r.rate1)),
+            short(Some(r.rate2)),
             s.ci_text(r.ci_ratio, 1.0, ""),
             s.verdict(r.p_value)
         ),
