@@ -1,9 +1,10 @@
 //! Box-Cox transformation for capability of non-normal positive data (Box & Cox 1964):
-//! w = (x^λ − 1)/λ (ln x at λ = 0), λ by maximum of the profile log-likelihood of the model
-//! y ~ 1 (as `MASS::boxcox`), or fixed by the user. The normal-model study then runs on the
-//! transformed data with transformed limits. The transform is increasing for every λ, so
-//! LSL stays the lower limit; Minitab's x^λ form differs by an affine map, which leaves
-//! every index unchanged.
+//! λ by maximum of the profile log-likelihood of the model y ~ 1 (as `MASS::boxcox`), or
+//! fixed by the user. The normal-model study then runs on the transformed data with
+//! transformed limits, using Minitab's form x^λ (ln x at λ = 0), negated for λ < 0 so that
+//! the transform stays increasing and LSL stays the lower limit. (x^λ − 1)/λ differs from it
+//! by an increasing affine map, which leaves every index unchanged, but loses all digits
+//! when x^λ ≪ 1.
 
 use super::{normal_stage, Options, SigmaMethod, SpecLimits, StageCapability};
 use crate::dataset::{StageSpan, Subgroups};
@@ -36,19 +37,31 @@ pub struct BoxCoxInfo {
     pub normality_original: Option<super::Normality>,
 }
 
-/// w = (x^λ − 1)/λ, or ln x when λ = 0 (computed as expm1(λ ln x)/λ for accuracy near 0).
+/// The capability transform: x^λ for λ > 0, ln x for λ = 0, −x^λ for λ < 0 (increasing).
 pub fn transform(x: f64, lambda: f64) -> f64 {
-    let l = x.ln();
-    if lambda == 0.0 { l } else { (lambda * l).exp_m1() / lambda }
+    if lambda == 0.0 {
+        x.ln()
+    } else {
+        lambda.signum() * x.powf(lambda)
+    }
 }
 
-/// Profile log-likelihood of λ for y ~ 1 (Box & Cox 1964, eq. 9; MASS::boxcox):
-/// ℓ(λ) = −n/2 · ln(SS(w)/n) + (λ − 1)·Σ ln x, where SS is the sum of squared deviations.
+/// Profile log-likelihood of λ for y ~ 1 (Box & Cox 1964, eq. 9):
+/// ℓ(λ) = −n/2 · ln(SS(w)/n) + (λ − 1)·Σ ln x, SS the sum of squared deviations of w.
+/// Computed as MASS::boxcox does, on x/ġ (ġ the geometric mean), where the Jacobian term
+/// vanishes: ℓ(λ) = −n/2 · ln(SS(w(x/ġ))/n) − Σ ln x. Without this scaling, x^λ of large x
+/// with negative λ loses every digit of the deviations.
 pub fn profile_log_likelihood(xs: &[f64], sum_log: f64, lambda: f64) -> f64 {
-    let w: Vec<f64> = xs.iter().map(|&x| transform(x, lambda)).collect();
-    let ss = crate::num::sum_sq_dev(&w, crate::num::mean(&w));
     let n = xs.len() as f64;
-    -0.5 * n * (ss / n).ln() + (lambda - 1.0) * sum_log
+    let log_g = sum_log / n;
+    let w: Vec<f64> = xs.iter().map(|&x| transform_log(x.ln() - log_g, lambda)).collect();
+    let ss = crate::num::sum_sq_dev(&w, crate::num::mean(&w));
+    -0.5 * n * (ss / n).ln() - sum_log
+}
+
+/// The transform written on ln x: (e^{λ ln x} − 1)/λ.
+fn transform_log(log_x: f64, lambda: f64) -> f64 {
+    if lambda == 0.0 { log_x } else { (lambda * log_x).exp_m1() / lambda }
 }
 
 /// Maximum-likelihood λ in [−5, 5]: a grid of step 0.1 brackets the maximum, then
@@ -134,7 +147,7 @@ pub(crate) fn boxcox_stage(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, 
         method: "box-cox",
         lambda,
         lambda_source: source,
-        formula: "(x^λ − 1)/λ; ln x for λ = 0",
+        formula: "x^λ (λ > 0); ln x (λ = 0); −x^λ (λ < 0, keeps the order)",
         log_likelihood: profile_log_likelihood(xs, sum_log, lambda),
         lsl: spec.lsl,
         usl: spec.usl,
@@ -149,10 +162,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn transform_is_continuous_at_zero() {
-        assert!((transform(2.0, 1e-12) - 2f64.ln()).abs() < 1e-11);
+    fn transform_is_increasing_for_every_lambda() {
         assert_eq!(transform(2.0, 0.0), 2f64.ln());
         assert!((transform(4.0, 0.5) - 2.0).abs() < 1e-15);
+        for l in [-3.7, -1.0, -0.2, 0.0, 0.3, 2.0] {
+            assert!(transform(1e4, l) < transform(1.0001e4, l), "λ = {l}");
+        }
+        assert!((transform_log(2f64.ln(), 1e-12) - 2f64.ln()).abs() < 1e-11);
     }
 
     #[test]
@@ -161,5 +177,28 @@ mod tests {
         let xs: Vec<f64> = (-20..=20).map(|i| (f64::from(i) / 10.0).exp()).collect();
         let l = mle_lambda(&xs).unwrap();
         assert!(l.abs() < 0.05, "{l}");
+    }
+
+    /// fixtures/capability/boxcox.json: MASS::boxcox(y ~ 1) profile and its maximum (R call
+    /// written in the file and in make_fixtures.R).
+    #[test]
+    fn lambda_and_profile_match_mass_boxcox() {
+        let doc: serde_json::Value = serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/capability/boxcox.json"))).unwrap();
+        for case in doc["cases"].as_array().unwrap() {
+            let xs: Vec<f64> = case["x"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            let n = xs.len() as f64;
+            let want = case["lambda_mle"].as_f64().unwrap();
+            let got = mle_lambda(&xs).unwrap();
+            assert!((got - want).abs() < 1e-6, "{}: λ {got} vs MASS {want}", case["id"]);
+            // MASS divides y by its geometric mean first, so its log-likelihood differs from
+            // ours by the constant n/2·ln n − Σ ln y.
+            let sum_log: f64 = xs.iter().map(|x| x.ln()).sum();
+            let grid = case["grid_lambda"].as_array().unwrap().iter().zip(case["grid_loglik"].as_array().unwrap());
+            for (l, ll) in grid {
+                let (l, ll) = (l.as_f64().unwrap(), ll.as_f64().unwrap());
+                let ours = profile_log_likelihood(&xs, sum_log, l) - 0.5 * n * n.ln() + sum_log;
+                assert!((ours - ll).abs() < 1e-9 * ll.abs().max(1.0), "{}: λ {l}: {ours} vs {ll}", case["id"]);
+            }
+        }
     }
 }

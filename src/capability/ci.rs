@@ -44,12 +44,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn montgomery_example_8_5_cp_interval() {
-        // Montgomery 7e Example 8.5: Cp = 1.33 from n = 20, 95%: 0.99 ≤ Cp ≤ 1.67
-        // (χ²_{0.975,19} = 8.91, χ²_{0.025,19} = 32.85).
+    fn montgomery_eq_8_19_cp_interval() {
+        // Montgomery 7e §8.3.5, eq. 8.19 with Cp = 1.33 from n = 20 at 95%:
+        // 1.33·√(8.91/19) ≤ Cp ≤ 1.33·√(32.85/19), i.e. 0.91 .. 1.75
+        // (R: 1.33*sqrt(qchisq(c(.025,.975),19)/19) = 0.9106024 1.7488715).
         let ci = potential_ci(1.33, 19.0, 0.95).unwrap();
-        assert!((ci[0] - 0.99).abs() < 0.005, "{ci:?}");
-        assert!((ci[1] - 1.67).abs() < 0.005, "{ci:?}");
+        assert!((ci[0] - 0.9106024).abs() < 1e-7, "{ci:?}");
+        assert!((ci[1] - 1.7488715).abs() < 1e-7, "{ci:?}");
     }
 
     #[test]

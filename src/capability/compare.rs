@@ -150,4 +150,25 @@ mod tests {
         let l = levene_median(&X, &Y).unwrap();
         assert!(l.p_value < 0.05, "{l:?}");
     }
+
+    /// fixtures/capability/compare.json: R t.test, var.test, car::leveneTest on improve.csv.
+    #[test]
+    fn stage_tests_match_r_on_improve_csv() {
+        let doc: serde_json::Value = serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/capability/compare.json"))).unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/data/improve.csv")).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let v: f64 = f[1].parse().unwrap();
+            if f[2].contains("改进前") { a.push(v) } else { b.push(v) }
+        }
+        let g = |k: &str| doc[k].as_f64().unwrap();
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs();
+        let t = welch_t(&a, &b).unwrap();
+        assert!(close(t.statistic, g("welch_t")) && close(t.df[0], g("welch_df")) && close(t.p_value, g("welch_p")), "{t:?}");
+        let f = f_test(&a, &b).unwrap();
+        assert!(close(f.statistic, g("f")) && close(f.p_value, g("f_p")), "{f:?}");
+        let l = levene_median(&a, &b).unwrap();
+        assert!(close(l.statistic, g("levene_f")) && close(l.p_value, g("levene_p")), "{l:?}");
+    }
 }

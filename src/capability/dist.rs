@@ -403,4 +403,47 @@ mod tests {
         assert!(fit(DistKind::Weibull, &[1.0, 0.0, 2.0]).is_err());
         assert!(fit(DistKind::Normal, &[1.0, 0.0, 2.0]).is_ok());
     }
+
+    fn fixture() -> serde_json::Value {
+        serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/capability/fits.json"))).unwrap()
+    }
+    fn vec(v: &serde_json::Value) -> Vec<f64> {
+        v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    }
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        (a - b).abs() <= rel * b.abs()
+    }
+
+    /// fixtures/capability/fits.json (R: MASS::fitdistr, exact MLE by uniroot; call in the file).
+    #[test]
+    fn fits_match_r() {
+        let d = fixture();
+        let check = |key: &str, kind: DistKind, params: &[(&str, &str)]| {
+            let c = &d[key];
+            let xs = vec(&c["x"]);
+            let f = fit(kind, &xs).unwrap();
+            let p = f.parameters();
+            for (ours, theirs) in params {
+                let want = c[*theirs].as_f64().unwrap();
+                assert!(close(p[ours], want, 1e-9), "{key} {ours}: {} vs R {want}", p[ours]);
+            }
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let ad = c["ad"].as_f64().unwrap();
+            assert!(close(ad_statistic(&sorted, &f), ad, 1e-8), "{key} AD {} vs {ad}", ad_statistic(&sorted, &f));
+            for (p, q) in [0.00135, 0.5, 0.99865].iter().zip(vec(&c["quantiles"])) {
+                assert!(close(f.quantile(*p), q, 1e-8), "{key} q{p}: {} vs {q}", f.quantile(*p));
+            }
+            f
+        };
+        let w = check("weibull", DistKind::Weibull, &[("shape", "shape"), ("scale", "scale")]);
+        assert!(close(w.log_likelihood(&vec(&d["weibull"]["x"])), d["weibull"]["loglik"].as_f64().unwrap(), 1e-10));
+        check("lognormal", DistKind::Lognormal, &[("meanlog", "meanlog"), ("sdlog", "sdlog")]);
+        check("gamma", DistKind::Gamma, &[("shape", "shape"), ("rate", "rate")]);
+        check("exponential", DistKind::Exponential, &[("rate", "rate")]);
+        // MASS::fitdistr (optim) agrees with the exact MLE to its own tolerance.
+        let p = w.parameters();
+        assert!(close(p["shape"], d["weibull"]["fitdistr_shape"].as_f64().unwrap(), 1e-6));
+        assert!(close(p["scale"], d["weibull"]["fitdistr_scale"].as_f64().unwrap(), 1e-6));
+    }
 }
