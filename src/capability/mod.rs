@@ -274,3 +274,98 @@ pub(crate) fn normal_stage(
         fits: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Individuals (or subgroups of `size`) in one stage.
+    fn data(values: Vec<f64>, size: usize) -> Subgroups {
+        let k = values.len() / size;
+        let values: Vec<f64> = values[..k * size].to_vec();
+        Subgroups {
+            value_name: "x".into(),
+            offsets: (0..=k).map(|i| i * size).collect(),
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (0..k as u64).map(|i| i + 2).collect(),
+            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
+            excluded: vec![],
+            empty_subgroups: vec![],
+            individuals: size == 1,
+            values,
+        }
+    }
+
+    fn opts(lsl: Option<f64>, usl: Option<f64>) -> Options {
+        Options { spec: SpecLimits { lsl, usl, target: None }, sigma: None, conf: 0.95, model: Model::Normal }
+    }
+
+    #[test]
+    fn errors_say_what_is_impossible() {
+        let sg = data(vec![1.0, 2.0, 3.0, 2.5], 1);
+        let e = capability(&sg, &opts(None, None)).unwrap_err();
+        assert_eq!(e.exit_code(), 4);
+        assert!(e.message.contains("--lsl"));
+        let e = capability(&sg, &opts(Some(5.0), Some(4.0))).unwrap_err();
+        assert_eq!(e.exit_code(), 4);
+        assert!(e.message.contains("LSL"));
+        let e = capability(&data(vec![3.0, 3.0, 3.0], 1), &opts(Some(1.0), Some(4.0))).unwrap_err();
+        assert!(e.message.contains("zero spread"));
+        let e = capability(&data(vec![3.0], 1), &opts(Some(1.0), Some(4.0))).unwrap_err();
+        assert!(e.message.contains("at least 2"));
+    }
+
+    #[test]
+    fn one_sided_spec_gives_nulls_not_nan() {
+        let sg = data(vec![1.0, 2.0, 3.0, 2.5, 1.7, 2.2, 2.9, 1.1], 1);
+        let r = capability(&sg, &opts(None, Some(5.0))).unwrap();
+        let v = serde_json::to_value(&r).unwrap();
+        let s = &v["stages"][0];
+        for k in ["cp", "cpl", "pp", "ppl", "cpm"] {
+            assert!(s[k].is_null(), "{k}");
+        }
+        assert_eq!(s["cpk"], s["cpu"]);
+        assert!(s["ci"]["cp"].is_null() && s["ci"]["cpk"].is_array());
+        assert!(!serde_json::to_string(&v).unwrap().contains("NaN"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn cpk_never_exceeds_cp(xs in proptest::collection::vec(-100.0f64..100.0, 10..60), lo in -200.0f64..0.0, width in 1.0f64..400.0) {
+            let sg = data(xs, 1);
+            prop_assume!(sg.values.iter().any(|&x| x != sg.values[0]));
+            let r = capability(&sg, &opts(Some(lo), Some(lo + width))).unwrap();
+            let s = &r.stages[0];
+            prop_assert!(s.cpk.unwrap() <= s.cp.unwrap() + 1e-12);
+            prop_assert!(s.ppk.unwrap() <= s.pp.unwrap() + 1e-12);
+        }
+
+        #[test]
+        fn scaling_data_and_limits_leaves_indices_unchanged(
+            xs in proptest::collection::vec(0.5f64..20.0, 20..60),
+            c in 0.001f64..1000.0,
+            shift in -50.0f64..50.0,
+            size in 1usize..5,
+        ) {
+            let base = data(xs.clone(), size);
+            prop_assume!(base.len() >= 2);
+            let scaled = data(xs.iter().map(|x| c * x + shift).collect(), size);
+            let spec = |k: f64, d: f64| Options { spec: SpecLimits { lsl: Some(k * 1.0 + d), usl: Some(k * 15.0 + d), target: Some(k * 9.0 + d) }, ..opts(None, None) };
+            let (Ok(a), Ok(b)) = (capability(&base, &spec(1.0, 0.0)), capability(&scaled, &spec(c, shift))) else {
+                return Ok(()); // zero spread in a drawn sample
+            };
+            let (a, b) = (&a.stages[0], &b.stages[0]);
+            let same = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                (None, None) => true,
+                _ => false,
+            };
+            for (x, y) in [(a.cp, b.cp), (a.cpk, b.cpk), (a.pp, b.pp), (a.ppk, b.ppk), (a.cpl, b.cpl), (a.ppu, b.ppu), (a.cpm, b.cpm), (a.z_bench_overall, b.z_bench_overall)] {
+                prop_assert!(same(x, y), "{x:?} vs {y:?}");
+            }
+        }
+    }
+}
