@@ -27,10 +27,23 @@ pub(crate) fn check(stages: &[StageData], res: Option<&Resolution>, data: &Audit
     let sigmas: Vec<f64> = stages.iter().filter_map(|s| sigma_mr(&s.values)).collect();
     let sigma_all = sigmas.iter().copied().fold(f64::INFINITY, f64::min);
     let all: Vec<usize> = stages.iter().flat_map(|s| s.idx.iter().copied()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let before = out.flags.len();
     test(&None, &all, sigma_all.is_finite().then_some(sigma_all), res, data, out);
+    let whole_flagged = out.flags.len() > before;
     if stages.len() >= 2 {
+        let mut flagged_stages = Vec::new();
         for s in stages {
+            let n_flags = out.flags.len();
             test(&s.name, &s.idx, sigma_mr(&s.values), res, data, out);
+            // One flag for a habit seen in all the data; the stage checks stay in `checks`.
+            if whole_flagged && out.flags.len() > n_flags {
+                out.flags.truncate(n_flags);
+                flagged_stages.extend(s.name.clone());
+            }
+        }
+        if let (Some(f), false) = (out.flags.get_mut(before), flagged_stages.is_empty()) {
+            f.explanation.zh.push_str(&format!("分阶段检验同样显著：{}。", flagged_stages.join("、")));
+            f.explanation.en.push_str(&format!(" Also significant within stages: {}.", flagged_stages.join(", ")));
         }
     }
 }
