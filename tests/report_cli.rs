@@ -133,13 +133,13 @@ fn bonett_sd_ratio_is_reported() {
 #[test]
 fn verdict_in_both_languages() {
     let zh = String::from_utf8(qce(&[COMPARE, &["--lang", "zh"]].concat()).stdout).unwrap();
-    assert!(zh.contains("改进后均值由 50.0058 降至 50.0009"), "{zh}");
-    assert!(zh.contains("更接近目标值 50.000"), "{zh}");
-    assert!(zh.contains("标准差由 0.00379 降至 0.00296（−21.8%）"), "{zh}");
+    assert!(zh.contains("改进后均值由 50.00571 降至 50.00095"), "{zh}");
+    assert!(zh.contains("更接近目标值 50.0000"), "{zh}");
+    assert!(zh.contains("标准差由 0.003730 降至 0.002913（−21.9%）"), "{zh}");
     assert!(zh.contains("结论："), "{zh}");
     let en = String::from_utf8(qce(&[COMPARE, &["--lang", "en"]].concat()).stdout).unwrap();
-    assert!(en.contains("The mean fell from 50.0058 to 50.0009"), "{en}");
-    assert!(en.contains("closer to the target 50.000"), "{en}");
+    assert!(en.contains("The mean fell from 50.00571 to 50.00095"), "{en}");
+    assert!(en.contains("closer to the target 50.0000"), "{en}");
     assert!(en.contains("Conclusion:"), "{en}");
 }
 

@@ -299,9 +299,11 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
     let mut charts = Vec::new();
     if let Some(name) = chart_name {
         let rel = chart_rel(&format!("{name}.svg"));
-        let mut with_out = argv.clone();
-        with_out.extend(["--out".into(), out.join(&rel).display().to_string()]);
-        let result = run_sub(&with_out, lang)?;
+        let (result, drawing) = super::compare::run_sub_chart(&argv, Some(&out.join(&rel)), lang);
+        let result = result?;
+        if let Some(d) = drawing {
+            warnings.push(format!("{}: {d}", a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into())));
+        }
         if out.join(&rel).is_file() {
             charts.push(ChartFile { caption: a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into()), svg: rel, png: None });
         }
