@@ -78,8 +78,21 @@ pub(crate) fn run_sub_chart(argv: &[String], out: Option<&Path>, lang: Lang) -> 
     let mut with_out = argv.to_vec();
     with_out.extend(["--out".to_string(), out.display().to_string()]);
     match run_sub(&with_out, lang) {
-        Ok(v) => (Ok(v), None),
+        Ok(v) => {
+            // The same chart as PNG beside the SVG (for slides and documents); optional.
+            if out.extension().is_some_and(|e| e == "svg") {
+                let mut png = argv.to_vec();
+                png.extend(["--out".to_string(), out.with_extension("png").display().to_string()]);
+                let _ = run_sub(&png, lang);
+            }
+            (Ok(v), None)
+        }
         Err(e) => match run_sub(argv, lang) {
+            // A half-written drawing must not be shown as the chart.
+            Ok(v) if out.is_file() => {
+                let _ = std::fs::remove_file(out);
+                (Ok(v), Some(e.message))
+            }
             Ok(v) => (Ok(v), Some(e.message)),
             Err(e2) => (Err(e2), None),
         },

@@ -231,7 +231,9 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
             if from.is_file() {
                 let rel = chart_rel(file);
                 let _ = std::fs::rename(&from, out.join(&rel));
-                charts.push(ChartFile { caption: lang.t(zh, en).to_string(), svg: rel, png: None });
+                let png_rel = chart_rel(&file.replace(".svg", ".png"));
+                let png = std::fs::rename(from.with_extension("png"), out.join(&png_rel)).ok().map(|_| png_rel);
+                charts.push(ChartFile { caption: lang.t(zh, en).to_string(), svg: rel, png });
             }
         }
         let _ = std::fs::remove_dir_all(&tmp);
@@ -305,7 +307,9 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
             warnings.push(format!("{}: {d}", a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into())));
         }
         if out.join(&rel).is_file() {
-            charts.push(ChartFile { caption: a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into()), svg: rel, png: None });
+            let png_rel = chart_rel(&format!("{name}.png"));
+            let png = out.join(&png_rel).is_file().then_some(png_rel);
+            charts.push(ChartFile { caption: a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into()), svg: rel, png });
         }
         return Ok((Some(result), None, charts, command));
     }

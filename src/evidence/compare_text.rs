@@ -60,9 +60,23 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     let d = c.decimals + 1;
     let mut out = Vec::new();
     let m = &c.mean;
+    // On a target, the relative change of the mean says little; the offset from the target
+    // and its relative change say what moved.
+    let target = c.spec.target.or_else(|| Some((c.spec.lsl? + c.spec.usl?) / 2.0));
+    let change = match (c.direction, target) {
+        (Some(Direction::Target), Some(t)) if (m.before - t).abs() > 0.0 => {
+            let (ob, oa) = ((m.before - t).abs(), (m.after - t).abs());
+            let pct = pct_text(Some((oa - ob) / ob * 100.0));
+            match lang {
+                Lang::Zh => format!("偏离目标 {} → {}，{}", fixed(ob, d), fixed(oa, d), pct),
+                Lang::En => format!("offset from target {} → {}, {}", fixed(ob, d), fixed(oa, d), pct),
+            }
+        }
+        _ => pct_text(m.percent),
+    };
     let mut s = match lang {
-        Lang::Zh => format!("{}均值由 {} {} {}（{}）", c.after, fixed(m.before, d), moved(lang, m), fixed(m.after, d), pct_text(m.percent)),
-        Lang::En => format!("The mean {} from {} to {} ({})", verb(m), fixed(m.before, d), fixed(m.after, d), pct_text(m.percent)),
+        Lang::Zh => format!("{}均值由 {} {} {}（{}）", c.after, fixed(m.before, d), moved(lang, m), fixed(m.after, d), change),
+        Lang::En => format!("The mean {} from {} to {} ({})", verb(m), fixed(m.before, d), fixed(m.after, d), change),
     };
     match (c.direction, m.better) {
         (Some(Direction::Target), Some(b)) => {
