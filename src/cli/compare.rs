@@ -266,7 +266,9 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
     let two_stages_only = before.is_empty() || after.is_empty();
     let welch = if two_stages_only { None } else { run_chart("test t2", test("t2", &[]), None) };
     let levene = run_chart("test levene", test("levene", &["--center", "median"]), None);
-    let normality = [0, 1].map(|i| crate::evidence::compare::stage_doc(capability.as_ref().unwrap_or(&Value::Null), [before, after][i]).and_then(|s| s.get("normality")).cloned());
+    // Anderson–Darling per stage from its owner (crate::tests::normality), the function
+    // behind `qce test normality --method ad`.
+    let normality = [0, 1].map(|i| crate::tests::normality::anderson_darling(values[i]).and_then(|r| serde_json::to_value(r).ok()));
     let normal_p = [0, 1].map(|i| normality[i].as_ref().and_then(|v| num_at(v, &["p_value"])));
     let mann_whitney = if prefers_rank_test(normal_p, [values[0].len(), values[1].len()]) { run_chart("test mann-whitney", test("mann-whitney", &[]), None) } else { None };
     g.chart = chart;
