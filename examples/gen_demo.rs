@@ -33,6 +33,7 @@ impl Rng {
 }
 
 struct Row {
+    serial: String,
     date: String,
     shift: &'static str,
     sample: usize,
@@ -50,9 +51,10 @@ fn stage_rows(rng: &mut Rng, stage: &'static str, month: u32, first_day: u32, me
         let shift_index = g % 3;
         // A small shift-to-shift offset keeps the data realistic (between-subgroup variation).
         let offset = rng.normal() * sd * 0.25;
-        for _ in 0..5 {
+        for k in 0..5 {
             let x = mean + offset + rng.normal() * sd * 0.97;
             rows.push(Row {
+                serial: format!("QZ{month:02}{day:02}-{}{:02}", shift_index + 1, k + 1),
                 date: format!("2025-{month:02}-{day:02}"),
                 shift: shifts[shift_index],
                 sample: first_sample + g,
@@ -79,10 +81,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let num = Format::new().set_num_format("0.0000");
     let ws = wb.add_worksheet();
     ws.set_name("磨削记录")?;
-    ws.merge_range(0, 0, 0, 5, "XX机械有限公司 曲轴磨削尺寸记录表", &title)?;
+    ws.merge_range(0, 0, 0, 6, "XX机械有限公司 曲轴磨削尺寸记录表", &title)?;
     ws.write_string(1, 0, "零件：曲轴主轴颈 Φ50±0.015 mm　设备：MK8260 数控曲轴磨床　量具：电感测微仪（分辨率 0.0001 mm）")?;
     ws.write_string(2, 0, "记录：质检科　每班抽取 3 组，每组连续 5 件")?;
-    let headers = ["日期", "班次", "样本号", "直径", "阶段", "操作者"];
+    let headers = ["日期", "班次", "样本号", "件号", "直径", "阶段", "操作者"];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *h, &head)?;
     }
@@ -91,19 +93,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ws.write_string(row, 0, &r.date)?;
         ws.write_string(row, 1, r.shift)?;
         ws.write_number(row, 2, r.sample as f64)?;
-        ws.write_number_with_format(row, 3, r.diameter, &num)?;
-        ws.write_string(row, 4, r.stage)?;
-        ws.write_string(row, 5, r.operator)?;
+        ws.write_string(row, 3, &r.serial)?;
+        ws.write_number_with_format(row, 4, r.diameter, &num)?;
+        ws.write_string(row, 5, r.stage)?;
+        ws.write_string(row, 6, r.operator)?;
     }
     ws.set_column_width(0, 12)?;
-    ws.set_column_width(3, 10)?;
+    ws.set_column_width(3, 12)?;
+    ws.set_column_width(4, 10)?;
     wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2025, 7, 1)?));
     wb.save(dir.join("曲轴磨削记录.xlsx"))?;
 
     // The same measurements as CSV (for tools that do not read xlsx, and for tests).
-    let mut csv = String::from("日期,班次,样本号,直径,阶段,操作者\n");
+    let mut csv = String::from("日期,班次,样本号,件号,直径,阶段,操作者\n");
     for r in &rows {
-        csv.push_str(&format!("{},{},{},{:.4},{},{}\n", r.date, r.shift, r.sample, r.diameter, r.stage, r.operator));
+        csv.push_str(&format!("{},{},{},{},{:.4},{},{}\n", r.date, r.shift, r.sample, r.serial, r.diameter, r.stage, r.operator));
     }
     std::fs::write(dir.join("曲轴磨削记录.csv"), csv)?;
 

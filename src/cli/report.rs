@@ -89,7 +89,7 @@ pub fn build(project_file: &Path, out: &Path, lang: Lang) -> Result<(Report, Vec
         sections.push(run_analysis(&p, i + 1, a, out, lang, &mut warnings));
     }
     let goal = goal(&p, &sections, lang, &mut warnings);
-    let audits = p
+    let audits: Vec<AuditResult> = p
         .data
         .iter()
         .filter(|d| d.value.is_some())
@@ -106,7 +106,15 @@ pub fn build(project_file: &Path, out: &Path, lang: Lang) -> Result<(Report, Vec
             }
         })
         .collect();
-    let methods = methods(&sections, lang);
+    let mut methods = methods(&sections, lang);
+    for a in audits.iter().filter(|a: &&AuditResult| a.result.is_some()) {
+        let flags = a.result.as_ref().and_then(|r| r.get("flag_count")).and_then(Value::as_u64).unwrap_or(0);
+        methods.push(MethodUse {
+            method: lang.t("数据真实性审核（末位数字、重复块、贴近中心线、规格限堆积等）", "Data audit (terminal digits, copied blocks, hugging, pile-up at a limit, ...)").to_string(),
+            place: format!("{} {}", lang.t("数据", "data"), a.data),
+            finding: format!("{} {flags}", lang.t("提示", "flags:")),
+        });
+    }
     let report = Report { generator: format!("qce {}", env!("CARGO_PKG_VERSION")), lang, project: p, goal, sections, inputs, methods, audits };
     Ok((report, warnings))
 }
