@@ -444,6 +444,7 @@ fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
             "pass" => format!("<span class=\"yes\">{}</span>", lang.t("通过", "pass")),
             "flag" => format!("<span class=\"no\">{}</span>", lang.t("提示", "flag")),
             "not_applicable" => format!("<span class=\"muted\">{}</span>", lang.t("不适用", "n/a")),
+            "not_enough_data" => format!("<span class=\"muted\">{}</span>", lang.t("数据不足", "too few data")),
             other => esc(other),
         };
         let _ = write!(
