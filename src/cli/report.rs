@@ -62,7 +62,17 @@ pub(crate) fn finish(report: &Report, index: &Path, warnings: Vec<String>, lang:
         Some(false) => lang.t("目标未达成", "target not met"),
         None => lang.t("目标无法判定", "target not judged"),
     };
-    let text = format!("{}\n{}: {}\n", index.display(), report.project.info.name, met);
+    let mut text = format!("{}\n{}: {met}", index.display(), report.project.info.name);
+    if let (Some(a), Some(p)) = (g.achieved, g.improvement_percent) {
+        let v = |x: f64| crate::render::html::goal_value(x, &g.unit);
+        let base = g.baseline_measured.or(g.baseline).map(v).unwrap_or_default();
+        text += &format!(" ({} {base} → {}, {})", g.metric, v(a), crate::evidence::compare_text::pct_text(Some(p)));
+    }
+    text.push('\n');
+    let failed: Vec<String> = report.sections.iter().filter_map(|s| s.error.as_ref().map(|e| format!("  {} {}: {e}", lang.t("分析", "analysis"), s.number))).collect();
+    if !failed.is_empty() {
+        text += &format!("{}\n{}\n", lang.t("未能完成的分析：", "Analyses that could not run:"), failed.join("\n"));
+    }
     let json = json!({"index_html": index.display().to_string(), "report_json": index.with_file_name("report.json").display().to_string(), "goal": g});
     Output { json, text, warnings }
 }

@@ -148,7 +148,8 @@ fn first_comparison(r: &Report) -> Option<&Comparison> {
     r.sections.iter().find_map(|s| s.comparison.as_ref())
 }
 
-fn goal_value(x: f64, unit: &str) -> String {
+/// A goal figure for people: 2 decimals below 10, 1 below 100, none above; with its unit.
+pub fn goal_value(x: f64, unit: &str) -> String {
     let v = if x.abs() >= 100.0 { format!("{x:.0}") } else if x.abs() >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") };
     format!("{v}{}", if unit.is_empty() { String::new() } else { format!(" {}", esc(unit)) })
 }
