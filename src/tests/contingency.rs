@@ -149,4 +149,29 @@ mod tests {
         assert_eq!(r.df, 1);
         assert!(r.fisher_p_value.is_some());
     }
+    use serde_json::Value;
+
+    /// fixtures/tests_rank/fisher.json and chisq.json: R fisher.test / chisq.test.
+    #[test]
+    fn match_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/fisher.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let t: Vec<u64> = c["table"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as u64).collect();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let p = fisher_2x2([[t[0], t[1]], [t[2], t[3]]], alt).unwrap();
+            let want = c["p_value"].as_f64().unwrap();
+            assert!((p - want).abs() <= 1e-12 * want + 1e-15, "{call}: {p:e} vs {want:e}");
+        }
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/chisq.json")).unwrap();
+        for c in &cases {
+            let t: Vec<Vec<f64>> = c["table"].as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()).collect();
+            let r = chi_square(&t).unwrap();
+            let (s, p) = (c["statistic"].as_f64().unwrap(), c["p_value"].as_f64().unwrap());
+            assert!((r.statistic - s).abs() < 1e-12 * s);
+            assert_eq!(r.df as f64, c["df"].as_f64().unwrap());
+            assert!((r.p_value - p).abs() < 1e-9 * p, "{:e} vs {p:e}", r.p_value);
+        }
+    }
+
 }

@@ -662,4 +662,95 @@ mod tests {
         assert_eq!(s.len(), 56);
         assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-14);
     }
+    use serde_json::Value;
+
+    fn close(got: f64, want: f64, rel: f64, what: &str) {
+        assert!((got - want).abs() <= rel * want.abs().max(1e-300) + 1e-15, "{what}: got {got:e}, want {want:e}");
+    }
+
+    fn floats(v: &Value) -> Vec<f64> {
+        v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    }
+
+    /// fixtures/tests_rank/mann_whitney.json: R wilcox.test (calls in each entry and in make_fixtures.R).
+    #[test]
+    fn mann_whitney_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/mann_whitney.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let r = mann_whitney(&floats(&c["x"]), &floats(&c["y"]), alt, 0.95).unwrap();
+            close(r.u, c["u"].as_f64().unwrap(), 1e-14, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.estimate, c["estimate"].as_f64().unwrap(), 1e-12, call);
+            if let Some(p) = c["exact_p_value"].as_f64() {
+                close(r.exact_p_value.unwrap(), p, 1e-12, call);
+                let ci = &c["exact_ci"];
+                for (k, b) in r.ci.iter().enumerate() {
+                    match ci[k].as_f64() {
+                        Some(w) => close(b.unwrap(), w, 1e-12, call),
+                        None => assert!(b.is_none(), "{call}"),
+                    }
+                }
+            } else {
+                assert!(r.exact_p_value.is_none(), "{call}");
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/signed_rank.json: R wilcox.test one-sample / paired.
+    #[test]
+    fn signed_rank_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/signed_rank.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let r = signed_rank(&floats(&c["x"]), c["mu"].as_f64().unwrap(), alt, 0.95).unwrap();
+            close(r.v, c["v"].as_f64().unwrap(), 1e-14, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.estimate, c["estimate"].as_f64().unwrap(), 1e-12, call);
+            if let Some(p) = c["exact_p_value"].as_f64() {
+                close(r.exact_p_value.unwrap(), p, 1e-12, call);
+                let ci = &c["exact_ci"];
+                for (k, b) in r.ci.iter().enumerate() {
+                    match ci[k].as_f64() {
+                        Some(w) => close(b.unwrap(), w, 1e-12, call),
+                        None => assert!(b.is_none(), "{call}"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/exact_distributions.json: R dwilcox / dsignrank.
+    #[test]
+    fn exact_distributions_match_r() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/exact_distributions.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let (m, n) = (c["m"].as_u64().unwrap() as usize, c["n"].as_u64().unwrap() as usize);
+            let got = if n == 0 { signed_rank_distribution(m) } else { rank_sum_distribution(m, n) };
+            let want = floats(&c["p"]);
+            assert_eq!(got.len(), want.len(), "{call}");
+            for (g, w) in got.iter().zip(&want) {
+                close(*g, *w, 1e-13, call);
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/kruskal.json: R kruskal.test.
+    #[test]
+    fn kruskal_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/kruskal.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let groups: Vec<Vec<f64>> = c["groups"].as_array().unwrap().iter().map(floats).collect();
+            let slices: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
+            let r = kruskal(&slices).unwrap();
+            close(r.h, c["statistic"].as_f64().unwrap(), 1e-12, call);
+            assert_eq!(r.df as u64, c["df"].as_u64().unwrap());
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+        }
+    }
+
 }
