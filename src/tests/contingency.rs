@@ -174,4 +174,38 @@ mod tests {
         }
     }
 
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn swapping_rows_or_transposing_changes_nothing(t in prop::collection::vec(1u32..60, 6)) {
+                let m: Vec<Vec<f64>> = vec![t[0..3].iter().map(|v| *v as f64).collect(), t[3..6].iter().map(|v| *v as f64).collect()];
+                let swapped = vec![m[1].clone(), m[0].clone()];
+                let transposed: Vec<Vec<f64>> = (0..3).map(|j| vec![m[0][j], m[1][j]]).collect();
+                let a = chi_square(&m).unwrap();
+                for other in [chi_square(&swapped).unwrap(), chi_square(&transposed).unwrap()] {
+                    prop_assert!((a.statistic - other.statistic).abs() < 1e-9 * a.statistic.max(1.0));
+                    prop_assert!((a.p_value - other.p_value).abs() < 1e-9);
+                }
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+            }
+
+            #[test]
+            fn fisher_swap(a in 0u64..40, b in 0u64..40, c in 0u64..40, d in 0u64..40) {
+                prop_assume!(a + b + c + d > 0);
+                let p = fisher_2x2([[a, b], [c, d]], Alternative::TwoSided).unwrap();
+                let q = fisher_2x2([[c, d], [a, b]], Alternative::TwoSided).unwrap();
+                prop_assert!((p - q).abs() < 1e-9);
+                prop_assert!((0.0..=1.0).contains(&p));
+                let less = fisher_2x2([[a, b], [c, d]], Alternative::Less).unwrap();
+                let greater_swapped = fisher_2x2([[c, d], [a, b]], Alternative::Greater).unwrap();
+                prop_assert!((less - greater_swapped).abs() < 1e-9);
+            }
+        }
+    }
+
 }

@@ -753,4 +753,64 @@ mod tests {
         }
     }
 
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn sample(max: usize) -> impl Strategy<Value = Vec<f64>> {
+            // Values on a 0.5 grid so that ties occur often.
+            prop::collection::vec((0i32..40).prop_map(|v| v as f64 / 2.0), 1..max)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn mann_whitney_swap(x in sample(30), y in sample(30)) {
+                let all_equal = x.iter().chain(&y).all(|v| *v == x[0]);
+                prop_assume!(!all_equal);
+                let a = mann_whitney(&x, &y, Alternative::TwoSided, 0.95).unwrap();
+                let b = mann_whitney(&y, &x, Alternative::TwoSided, 0.95).unwrap();
+                prop_assert!((a.z + b.z).abs() < 1e-12);
+                prop_assert!((a.estimate + b.estimate).abs() < 1e-12);
+                prop_assert!((a.u + b.u - (x.len() * y.len()) as f64).abs() < 1e-9);
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+                for alt in [Alternative::Less, Alternative::Greater] {
+                    let r = mann_whitney(&x, &y, alt, 0.9).unwrap();
+                    prop_assert!((0.0..=1.0).contains(&r.p_value));
+                    if let Some(p) = r.exact_p_value { prop_assert!((0.0..=1.0).contains(&p)); }
+                }
+                if let (Some(lo), Some(hi)) = (a.ci[0], a.ci[1]) { prop_assert!(lo <= a.estimate && a.estimate <= hi); }
+            }
+
+            #[test]
+            fn signed_rank_swap(x in sample(40), y in sample(40)) {
+                let n = x.len().min(y.len());
+                let d: Vec<f64> = (0..n).map(|i| x[i] - y[i]).collect();
+                prop_assume!(d.iter().any(|v| *v != 0.0));
+                let neg: Vec<f64> = d.iter().map(|v| -v).collect();
+                let a = signed_rank(&d, 0.0, Alternative::TwoSided, 0.95).unwrap();
+                let b = signed_rank(&neg, 0.0, Alternative::TwoSided, 0.95).unwrap();
+                prop_assert!((a.z + b.z).abs() < 1e-12);
+                prop_assert!((a.estimate + b.estimate).abs() < 1e-12);
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+                if let Some(p) = a.exact_p_value { prop_assert!((0.0..=1.0).contains(&p)); }
+                if let (Some(lo), Some(hi)) = (a.ci[0], a.ci[1]) { prop_assert!(lo <= a.estimate && a.estimate <= hi); }
+            }
+
+            #[test]
+            fn kruskal_group_order_is_irrelevant(x in sample(20), y in sample(20), z in sample(20)) {
+                let all_equal = x.iter().chain(&y).chain(&z).all(|v| *v == x[0]);
+                prop_assume!(!all_equal);
+                let a = kruskal(&[&x, &y, &z]).unwrap();
+                let b = kruskal(&[&z, &x, &y]).unwrap();
+                prop_assert!((a.h - b.h).abs() < 1e-9 * a.h.abs().max(1.0));
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-9);
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+            }
+        }
+    }
+
 }

@@ -332,4 +332,41 @@ mod tests {
         }
     }
 
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn prop2_swap(n1 in 1u32..400, n2 in 1u32..400, f1 in 0.0f64..1.0, f2 in 0.0f64..1.0) {
+                let x1 = (f1 * n1 as f64).floor();
+                let x2 = (f2 * n2 as f64).floor();
+                prop_assume!(x1 + x2 > 0.0 && x1 + x2 < (n1 + n2) as f64);
+                let a = prop2(x1, n1 as f64, x2, n2 as f64, Alternative::TwoSided, 0.05, 0.95).unwrap();
+                let b = prop2(x2, n2 as f64, x1, n1 as f64, Alternative::TwoSided, 0.05, 0.95).unwrap();
+                prop_assert!((a.z + b.z).abs() < 1e-12 * a.z.abs().max(1.0));
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                prop_assert!((a.fisher_p_value - b.fisher_p_value).abs() < 1e-9);
+                for p in [a.p_value, a.fisher_p_value, a.power.unwrap_or(0.5)] { prop_assert!((0.0..=1.0).contains(&p)); }
+                for alt in [Alternative::Less, Alternative::Greater] {
+                    let r = prop2(x1, n1 as f64, x2, n2 as f64, alt, 0.05, 0.95).unwrap();
+                    prop_assert!((0.0..=1.0).contains(&r.p_value) && (0.0..=1.0).contains(&r.fisher_p_value));
+                }
+            }
+
+            #[test]
+            fn poisson2_swap(x1 in 0u32..200, x2 in 0u32..200, t1 in 0.5f64..500.0, t2 in 0.5f64..500.0) {
+                prop_assume!(x1 + x2 > 0);
+                let a = poisson2(x1 as f64, t1, x2 as f64, t2, Alternative::TwoSided, 0.95).unwrap();
+                let b = poisson2(x2 as f64, t2, x1 as f64, t1, Alternative::TwoSided, 0.95).unwrap();
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-8, "{} vs {}", a.p_value, b.p_value);
+                if let (Some(ra), Some(rb)) = (a.ratio, b.ratio) { prop_assert!((ra * rb - 1.0).abs() < 1e-12); }
+                prop_assert!((a.difference + b.difference).abs() < 1e-12 * a.difference.abs().max(1.0));
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+            }
+        }
+    }
+
 }
