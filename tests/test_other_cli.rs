@@ -165,3 +165,14 @@ fn errors_have_the_contract_exit_codes() {
     // events above trials: analysis
     assert_eq!(qce(&["test", "prop2", "--counts", "23/20,9/480"]).status.code(), Some(4));
 }
+
+#[test]
+fn samples_in_separate_columns() {
+    // Mann-Whitney on two columns (no --group) equals the stacked layout: R
+    // wilcox.test(改进前, 改进后[!is.na(改进后)], exact=FALSE, correct=TRUE): same rank sum as stacking.
+    let d = json(&["test", "mann-whitney", &format!("{FIX}cli_groups.csv"), "--value", "改进前,改进后"]);
+    assert_eq!(d["groups"][0]["name"], "改进前");
+    assert_eq!(d["groups"][0]["n"], 14);
+    assert_eq!(d["groups"][1]["n"], 13);
+    assert!(d["p_value"].as_f64().unwrap() < 0.01);
+}
