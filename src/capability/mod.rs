@@ -19,6 +19,8 @@ use crate::error::{QceError, Result};
 use serde::Serialize;
 
 pub use stub_deps::{anderson_darling, default_method, sigma_within, NormalityResult, SigmaMethod};
+/// Chart constants (from the control-chart module).
+pub use stub_deps::{c4, d2, d3};
 
 /// Specification limits and target; one-sided specifications leave a limit `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]

@@ -14,6 +14,12 @@ pub fn d2(n: usize) -> f64 {
     T[(n.clamp(2, 25)) - 2]
 }
 
+/// qcc's d3 (Montgomery Table VI).
+pub fn d3(n: usize) -> f64 {
+    const T: [f64; 9] = [0.8525, 0.8884, 0.8798, 0.8641, 0.8480, 0.8332, 0.8198, 0.8078, 0.7971];
+    T[(n.clamp(2, 10)) - 2]
+}
+
 /// c4 exact.
 pub fn c4(n: usize) -> f64 {
     use statrs::function::gamma::ln_gamma;
