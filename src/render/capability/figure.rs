@@ -6,7 +6,8 @@
 
 use crate::capability::boxcox;
 use crate::capability::dist::{DistKind, Fitted};
-use crate::capability::{c4, d2, d3, CapabilityResult, Options, SigmaMethod, SpecLimits, StageCapability};
+use crate::capability::{CapabilityResult, Options, SigmaMethod, SpecLimits, StageCapability};
+use crate::spc::constants::{c4, d2, d3};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
