@@ -172,6 +172,11 @@ fn name(k: DistKind, lang: Lang) -> &'static str {
     }
 }
 
+/// A change with its sign: +0.012, −0.5.
+fn signed(x: f64) -> String {
+    if x > 0.0 { format!("+{}", fmt_num(Some(x))) } else { fmt_num(Some(x)) }
+}
+
 fn fmt_ppm(x: Option<f64>) -> String {
     match x {
         None => "*".into(),
@@ -194,8 +199,8 @@ fn comparison_text(res: &CapabilityResult, c: &crate::capability::compare::Compa
     });
     let mut t = TextTable::new([lang.t("项目", "Quantity"), &c.before, &c.after, lang.t("变化", "Change")]).align_right(1).align_right(2).align_right(3);
     let d = |x: Option<f64>| x.map(|v| format!("{v:+.3}")).unwrap_or_else(|| "*".into());
-    t.row([lang.t("均值", "Mean").to_string(), fmt_num(Some(a.mean)), fmt_num(Some(b.mean)), format!("{:+}", fmt_num(Some(c.delta_mean)))]);
-    t.row([lang.t("组内标准差", "StDev (within)").to_string(), fmt_num(Some(a.sigma_within)), fmt_num(Some(b.sigma_within)), format!("{:+}", fmt_num(Some(c.delta_sigma_within)))]);
+    t.row([lang.t("均值", "Mean").to_string(), fmt_num(Some(a.mean)), fmt_num(Some(b.mean)), signed(c.delta_mean)]);
+    t.row([lang.t("组内标准差", "StDev (within)").to_string(), fmt_num(Some(a.sigma_within)), fmt_num(Some(b.sigma_within)), signed(c.delta_sigma_within)]);
     t.row([lang.t("整体标准差", "StDev (overall)").to_string(), fmt_num(Some(a.sigma_overall)), fmt_num(Some(b.sigma_overall)), format!("×{}", fmt3(c.sigma_overall_ratio))]);
     t.row(["Cpk".to_string(), opt3(a.cpk), opt3(b.cpk), d(c.delta_cpk)]);
     t.row(["Ppk".to_string(), opt3(a.ppk), opt3(b.ppk), d(c.delta_ppk)]);
@@ -240,6 +245,22 @@ pub fn warnings(res: &CapabilityResult, sg: &Subgroups, opts: &Options, lang: La
                 out.push(match lang {
                     Lang::Zh => format!("{label}数据不服从正态分布（Anderson-Darling P = {}），基于正态的指数和 PPM 可能失真；可改用 {suggestion}", fmt_p(nm.p_value)),
                     Lang::En => format!("{label}the data are not normal (Anderson-Darling p = {}): normal-based indices and PPM may mislead; consider {suggestion}", fmt_p(nm.p_value)),
+                });
+            }
+        }
+        if let (Model::BoxCox { .. }, Some(nm)) = (opts.model, st.normality.as_ref()) {
+            if nm.p_value < NORMALITY_ALPHA {
+                out.push(match lang {
+                    Lang::Zh => format!("{label}Box-Cox 变换后数据仍不服从正态分布（P = {}）：请改用 --dist 拟合分布", fmt_p(nm.p_value)),
+                    Lang::En => format!("{label}the Box-Cox transformed data are still not normal (p = {}): try --dist with a fitted distribution", fmt_p(nm.p_value)),
+                });
+            }
+        }
+        if let (Some(d), Some(best)) = (st.distribution.as_ref(), st.fits.first()) {
+            if best.distribution != d.distribution && best.ad_statistic < 0.8 * d.ad_statistic {
+                out.push(match lang {
+                    Lang::Zh => format!("{label}{}分布拟合更好（AD {} 对 {}），可考虑 --dist {}", best.distribution.zh(), fmt3(best.ad_statistic), fmt3(d.ad_statistic), best.distribution.as_str()),
+                    Lang::En => format!("{label}the {} distribution fits better (AD {} against {}): consider --dist {}", best.distribution.as_str(), fmt3(best.ad_statistic), fmt3(d.ad_statistic), best.distribution.as_str()),
                 });
             }
         }
