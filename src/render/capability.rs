@@ -154,8 +154,8 @@ fn stage_text(st: &StageCapability, column: &str, lang: Lang) -> String {
     s.push_str(&pp.render());
     if let Some(nm) = &st.normality {
         s.push_str(&match lang {
-            Lang::Zh => format!("正态性（Anderson-Darling）：A² = {}，P = {}\n", fmt3(nm.statistic), fmt_p(nm.p_value)),
-            Lang::En => format!("Normality (Anderson-Darling): A² = {}, p = {}\n", fmt3(nm.statistic), fmt_p(nm.p_value)),
+            Lang::Zh => format!("正态性（Anderson-Darling）：A² = {}，{}\n", fmt3(nm.statistic), p_text("P", nm.p_value)),
+            Lang::En => format!("Normality (Anderson-Darling): A² = {}, {}\n", fmt3(nm.statistic), p_text("p", nm.p_value)),
         });
     }
     if !st.fits.is_empty() {
@@ -186,8 +186,9 @@ fn fmt_ppm(x: Option<f64>) -> String {
     }
 }
 
-fn fmt_p(p: f64) -> String {
-    if p < 0.001 { "< 0.001".into() } else { format!("{p:.3}") }
+/// "P = 0.015" or "P < 0.001" (`name` is "P" or "p").
+fn p_text(name: &str, p: f64) -> String {
+    if p < 0.001 { format!("{name} < 0.001") } else { format!("{name} = {p:.3}") }
 }
 
 fn comparison_text(res: &CapabilityResult, c: &crate::capability::compare::Comparison, lang: Lang) -> String {
@@ -221,7 +222,7 @@ fn comparison_text(res: &CapabilityResult, c: &crate::capability::compare::Compa
             (_, Lang::En) => "Variances differ? (Levene test, median)",
         };
         let verdict = if test.p_value < 0.05 { lang.t("显著", "significant") } else { lang.t("不显著", "not significant") };
-        s.push_str(&format!("{what}: {} = {}, P = {} ({verdict}, α = 0.05)\n", if test.test == "welch-t" { "t" } else { "F" }, fmt3(test.statistic), fmt_p(test.p_value)));
+        s.push_str(&format!("{what}: {} = {}, {} ({verdict}, α = 0.05)\n", if test.test == "welch-t" { "t" } else { "F" }, fmt3(test.statistic), p_text("P", test.p_value)));
     }
     s
 }
@@ -243,16 +244,16 @@ pub fn warnings(res: &CapabilityResult, sg: &Subgroups, opts: &Options, lang: La
                     (None, false) => lang.t("先查明非正态的原因（混杂、异常值）", "find the cause first (mixture, outliers)").to_string(),
                 };
                 out.push(match lang {
-                    Lang::Zh => format!("{label}数据不服从正态分布（Anderson-Darling P = {}），基于正态的指数和 PPM 可能失真；可改用 {suggestion}", fmt_p(nm.p_value)),
-                    Lang::En => format!("{label}the data are not normal (Anderson-Darling p = {}): normal-based indices and PPM may mislead; consider {suggestion}", fmt_p(nm.p_value)),
+                    Lang::Zh => format!("{label}数据不服从正态分布（Anderson-Darling {}），基于正态的指数和 PPM 可能失真；可改用 {suggestion}", p_text("P", nm.p_value)),
+                    Lang::En => format!("{label}the data are not normal (Anderson-Darling {}): normal-based indices and PPM may mislead; consider {suggestion}", p_text("p", nm.p_value)),
                 });
             }
         }
         if let (Model::BoxCox { .. }, Some(nm)) = (opts.model, st.normality.as_ref()) {
             if nm.p_value < NORMALITY_ALPHA {
                 out.push(match lang {
-                    Lang::Zh => format!("{label}Box-Cox 变换后数据仍不服从正态分布（P = {}）：请改用 --dist 拟合分布", fmt_p(nm.p_value)),
-                    Lang::En => format!("{label}the Box-Cox transformed data are still not normal (p = {}): try --dist with a fitted distribution", fmt_p(nm.p_value)),
+                    Lang::Zh => format!("{label}Box-Cox 变换后数据仍不服从正态分布（{}）：请改用 --dist 拟合分布", p_text("P", nm.p_value)),
+                    Lang::En => format!("{label}the Box-Cox transformed data are still not normal ({}): try --dist with a fitted distribution", p_text("p", nm.p_value)),
                 });
             }
         }

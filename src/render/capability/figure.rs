@@ -280,6 +280,11 @@ fn line_chart<DB: DrawingBackend>(
         }
         let center = center_of(p);
         let (x0, x1) = (pts[0].0 - 0.5, pts[pts.len() - 1].0 + 0.5);
+        if plots.len() > 1 {
+            // stage boundary and name
+            chart.draw_series(DashedLineSeries::new([(x0, ylo), (x0, yhi)], 3, 3, RGBColor(150, 150, 150).stroke_width(1)))?;
+            chart.draw_series([EmptyElement::at((x0, yhi)) + Text::new(p.st.name.clone(), (4, 2), font(12).color(&p.color))])?;
+        }
         chart.draw_series(LineSeries::new([(x0, center), (x1, center)], TARGET_COLOR.stroke_width(1)))?;
         for (k, style) in [(2usize, 0usize), (3, 1)] {
             let step: Vec<(f64, f64)> = pts.iter().flat_map(|q| {
