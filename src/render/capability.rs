@@ -158,11 +158,36 @@ fn stage_text(st: &StageCapability, column: &str, lang: Lang) -> String {
             Lang::En => format!("Normality (Anderson-Darling): A² = {}, {}\n", fmt3(nm.statistic), p_text("p", nm.p_value)),
         });
     }
+    if let Some(line) = verdict(st, lang) {
+        s.push_str(&line);
+    }
     if !st.fits.is_empty() {
         let list: Vec<String> = st.fits.iter().map(|f| format!("{} {}", name(f.distribution, lang), fmt3(f.ad_statistic))).collect();
         s.push_str(&format!("{}{}\n", lang.t("各分布拟合的 AD 值（越小越好）：", "AD of each fitted distribution (smaller is better): "), list.join(", ")));
     }
     s
+}
+
+/// The usual grading of a capability index (AIAG/ISO 22514 practice, also the grades of
+/// Chinese quality manuals): ≥ 1.67 excellent, 1.33–1.67 adequate, 1.00–1.33 marginal,
+/// 0.67–1.00 inadequate, < 0.67 very poor. Graded on Cpk (Ppk for a fitted distribution).
+fn verdict(st: &StageCapability, lang: Lang) -> Option<String> {
+    let (name, k) = match (st.cpk, st.ppk) {
+        (Some(c), _) => ("Cpk", c),
+        (None, Some(p)) => ("Ppk", p),
+        _ => return None,
+    };
+    let grade = match k {
+        k if k >= 1.67 => lang.t("能力充分（≥ 1.67）", "excellent (≥ 1.67)"),
+        k if k >= 1.33 => lang.t("能力充足（1.33–1.67）", "adequate (1.33–1.67)"),
+        k if k >= 1.0 => lang.t("能力尚可，需改进（1.00–1.33）", "marginal, improve (1.00–1.33)"),
+        k if k >= 0.67 => lang.t("能力不足（0.67–1.00）", "inadequate (0.67–1.00)"),
+        _ => lang.t("能力严重不足（< 0.67）", "very poor (< 0.67)"),
+    };
+    Some(match lang {
+        Lang::Zh => format!("结论：{name} = {}，{grade}\n", fmt3(k)),
+        Lang::En => format!("Verdict: {name} = {}, {grade}\n", fmt3(k)),
+    })
 }
 
 fn name(k: DistKind, lang: Lang) -> &'static str {
