@@ -132,7 +132,7 @@ pub fn options(args: &AuditArgs) -> Result<AuditOptions> {
 pub fn audit_data(table: &Table, value: &str, phase: Option<&str>, date: Option<&str>) -> Result<(AuditData, String, Vec<crate::ingest::CellNote>)> {
     let col = table.numeric(value)?;
     let vi = table.resolve(value)?;
-    let letter = table.columns[vi].letter.clone();
+    let letter = table.column(vi)?.letter;
     let rows: Vec<u64> = (0..table.height()).map(|i| table.file_row(i)).collect();
     let cells: Vec<String> = rows.iter().map(|r| format!("{letter}{r}")).collect();
     let mut data = AuditData { values: col.values.clone(), cells, rows: rows.clone(), ..Default::default() };
@@ -144,7 +144,7 @@ pub fn audit_data(table: &Table, value: &str, phase: Option<&str>, date: Option<
     if let Some(d) = date {
         let di = table.resolve(d)?;
         let keys = table.keys(d)?;
-        let dletter = &table.columns[di].letter;
+        let dletter = &table.column(di)?.letter;
         let mut dates = Vec::with_capacity(keys.codes.len());
         for (i, code) in keys.codes.iter().enumerate() {
             let text = code.and_then(|c| keys.names.get(c as usize));
@@ -177,7 +177,7 @@ pub fn audit_data(table: &Table, value: &str, phase: Option<&str>, date: Option<
 /// Every column's cell text, for the duplicated-rows check.
 fn record_columns(table: &Table) -> Result<Vec<RecordColumn>> {
     table
-        .columns
+        .columns()?
         .iter()
         .enumerate()
         .filter(|(_, c)| c.kind != ColumnKind::Empty)

@@ -24,10 +24,10 @@ pub fn run(args: &InspectArgs, _ctx: &Ctx) -> Result<Output> {
         "header_row": table.source.header_row,
         "encoding": table.source.encoding,
         "rows": table.height(),
-        "columns": table.columns,
+        "columns": table.columns()?,
     });
     let mut text = String::new();
-    for c in &table.columns {
+    for c in &table.columns()? {
         text.push_str(&format!("{}\t{}\t{:?}\t{}\t{}\n", c.letter, c.name, c.kind, c.count, c.blank));
     }
     Ok(Output { json, text, warnings: vec![] })
