@@ -78,7 +78,6 @@ fn values_pulled_inside_the_usl_are_flagged() {
 }
 
 #[test]
-#[ignore = "needs Nelson test 7 from crate::spc (control-chart branch, not on main yet)"]
 fn hugging_the_center_is_flagged() {
     let doc = audit_json("hugging.csv");
     assert_eq!(flag_codes(&doc), vec!["center_hugging"]);
