@@ -74,7 +74,6 @@ fn make_projects(root: &Path, n: usize, broken: usize) -> Vec<std::path::PathBuf
 }
 
 #[test]
-#[ignore = "needs `qce report` (report branch, not on main yet)"]
 fn fifty_projects_one_broken() {
     let tmp = tempfile::tempdir().unwrap();
     let dirs = make_projects(tmp.path(), 50, 17);
@@ -95,7 +94,8 @@ fn fifty_projects_one_broken() {
             assert_eq!(r["status"], "ok", "{}", r["error"]);
             let s = &r["summary"];
             assert_eq!(s["name"], format!("提高轴径过程能力 {i}"));
-            assert!(s["cpk_after"].as_f64().unwrap() > s["cpk_before"].as_f64().unwrap());
+            assert!(!s["tests_applied"].as_array().unwrap().is_empty());
+            assert_eq!(s["audit_flags"], 0);
             assert!(Path::new(s["index_html"].as_str().unwrap()).is_file());
         }
     }
@@ -106,6 +106,25 @@ fn fifty_projects_one_broken() {
     let csv = std::fs::read_to_string(summary.with_extension("csv")).unwrap();
     assert_eq!(csv.lines().count(), 51);
     assert_eq!(csv.lines().filter(|l| l.contains(",error,")).count(), 1);
+}
+
+/// The summary's figures come from the report: Cpk before/after, target met, improvement.
+#[test]
+#[ignore = "needs the capability figure and `test t2` inside `compare` (not on main yet: report.json has cpk = null)"]
+fn summary_carries_cpk_and_the_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = make_projects(tmp.path(), 1, usize::MAX);
+    let summary = tmp.path().join("summary.html");
+    let out = Command::new(QCE).arg("review").args(&dirs).arg("--out").arg(&summary).arg("--json").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &doc["rows"][0]["summary"];
+    let (before, after) = (s["cpk_before"].as_f64().unwrap(), s["cpk_after"].as_f64().unwrap());
+    assert!(after > before, "{s}");
+    assert_eq!(s["target_met"], after >= 1.33);
+    assert!(s["improvement_percent"].as_f64().unwrap() > 0.0);
+    let html = std::fs::read_to_string(&summary).unwrap();
+    assert!(html.contains(&format!("{before:.2}")) && html.contains(&format!("{after:.2}")));
 }
 
 #[test]

@@ -143,41 +143,23 @@ pub fn audit_data(table: &Table, value: &str, phase: Option<&str>, date: Option<
     }
     if let Some(d) = date {
         let di = table.resolve(d)?;
-        let keys = table.keys(d)?;
-        let dletter = &table.column(di)?.letter;
-        let mut dates = Vec::with_capacity(keys.codes.len());
-        for (i, code) in keys.codes.iter().enumerate() {
-            let text = code.and_then(|c| keys.names.get(c as usize));
-            match text {
-                None => dates.push(None),
-                Some(t) => match parse_date(t) {
-                    Some(x) => dates.push(Some(x)),
-                    None => {
-                        return Err(QceError::input(format!(
-                            "'{}', cell {dletter}{}: '{t}' is not a date (column '{}'). Write dates as YYYY-MM-DD.",
-                            table.source.file,
-                            rows[i],
-                            keys.name
-                        ))
-                        .with_file(&table.source.file)
-                        .with_row(rows[i])
-                        .with_column(&keys.name)
-                        .with_cell(format!("{dletter}{}", rows[i])))
-                    }
-                },
-            }
-        }
+        let dletter = table.column(di)?.letter;
+        data.dates = Some(table.dates(d)?);
         data.date_cells = rows.iter().map(|r| format!("{dletter}{r}")).collect();
-        data.dates = Some(dates);
     }
     data.record = record_columns(table)?;
     Ok((data, col.name, col.notes))
 }
 
-/// Every column's cell text, for the duplicated-rows check.
+/// Every column's cell text, for the duplicated-rows check; empty when the table has fewer
+/// than two number columns (the check does not apply, and reading every column of a large
+/// file would cost time for nothing).
 fn record_columns(table: &Table) -> Result<Vec<RecordColumn>> {
-    table
-        .columns()?
+    let infos = table.columns()?;
+    if infos.iter().filter(|c| c.kind == ColumnKind::Number).count() < 2 {
+        return Ok(Vec::new());
+    }
+    infos
         .iter()
         .enumerate()
         .filter(|(_, c)| c.kind != ColumnKind::Empty)
@@ -189,8 +171,8 @@ fn record_columns(table: &Table) -> Result<Vec<RecordColumn>> {
         .collect()
 }
 
-/// A date as written in a cell: `2024-06-01`, `2024/6/1`, `2024.06.01`, `2024年6月1日`,
-/// optionally followed by a time (`08:30`, `08:30:15`, or ISO `T08:30:00`).
+/// A date as written on the command line: `2024-06-01`, `2024/6/1`, `2024.06.01`,
+/// `2024年6月1日`, optionally followed by a time (`08:30`, `08:30:15`, or ISO `T08:30:00`).
 pub fn parse_date(text: &str) -> Option<NaiveDateTime> {
     let t = text.trim().replace(['年', '月', '/', '.'], "-").replace('日', " ").replace('T', " ");
     let t = t.trim();

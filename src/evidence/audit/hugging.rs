@@ -44,10 +44,27 @@ pub(crate) fn prob_run_at_least(n: usize, len: usize, p: f64) -> f64 {
     absorbed.clamp(0.0, 1.0)
 }
 
-/// Runs of points within 1σ of the center found by Nelson's test 7: (first index, length).
-/// `None` while the control-chart module does not provide the test.
-fn nelson7_runs(_values: &[f64], _center: f64, _sigma: f64) -> Option<Vec<(usize, usize)>> {
-    None
+/// Runs of points within 1σ of the center found by Nelson's test 7 (`crate::spc::nelson`):
+/// (first index, length). The test reports each point completing a run of 15, so a run of
+/// L ≥ 15 points shows as L − 14 consecutive flagged points.
+fn nelson7_runs(values: &[f64], center: f64, sigma: f64) -> Vec<(usize, usize)> {
+    use crate::spc::nelson::{apply, RuleSet, Series};
+    const K: usize = 15;
+    let n = values.len();
+    let (c, s) = (vec![center; n], vec![sigma; n]);
+    let none = vec![None; n];
+    let series = Series { values, center: &c, sigma: &s, lcl: &none, ucl: &none };
+    let rules = RuleSet { tests: vec![(7, K)], western_electric: false };
+    let points: Vec<usize> = apply(&series, &[(0, n)], &rules).into_iter().filter(|v| v.rule == 7).map(|v| v.point).collect();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for p in points {
+        // p is 1-based; the run ending at p started at p − K (0-based).
+        match runs.last_mut() {
+            Some((start, len)) if *start + *len == p - 1 => *len += 1,
+            _ => runs.push((p - K, K)),
+        }
+    }
+    runs
 }
 
 /// Test each stage: center = stage mean, σ = MR̄/d2 (as an individuals chart).
@@ -79,12 +96,7 @@ fn test(st: &StageData, data: &AuditData, out: &mut Outcome) {
         out.checks.push(c);
         return;
     }
-    let Some(runs) = nelson7_runs(&st.values, center, sigma) else {
-        c.status = CheckStatus::NotApplicable;
-        c.note = Text::new("控制图模块的 Nelson 检验尚不可用", "the control-chart module's Nelson tests are not available yet");
-        out.checks.push(c);
-        return;
-    };
+    let runs = nelson7_runs(&st.values, center, sigma);
     let Some(&(start, len)) = runs.iter().max_by_key(|r| r.1) else {
         c.count = Some(0);
         c.note = Text::new("没有 15 个连续点落在 1σ 内", "no 15 points in a row within 1σ");
@@ -144,6 +156,16 @@ mod tests {
         assert_eq!(prob_run_at_least(5, 6, 0.9), 0.0);
         // Single run of 15 in 15 trials.
         assert!((prob_run_at_least(15, 15, P_WITHIN) - P_WITHIN.powi(15)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn runs_from_nelson7_points() {
+        let mut v = vec![3.0, -3.0];
+        v.extend(std::iter::repeat_n(0.1, 20));
+        v.extend([3.0, -3.0]);
+        v.extend(std::iter::repeat_n(-0.2, 15));
+        assert_eq!(nelson7_runs(&v, 0.0, 1.0), vec![(2, 20), (24, 15)]);
+        assert!(nelson7_runs(&v[..16], 0.0, 1.0).is_empty());
     }
 
     #[test]

@@ -67,7 +67,8 @@ fn gcd(a: u64, b: u64) -> u64 {
 /// The recording grid of the data: the number of decimals `D` is the largest that at least
 /// max(2, 1 %) of the values need (so one mistyped value does not change it; trailing zeros
 /// that a spreadsheet drops, 10.10 → 10.1, do not lower it because the other values keep
-/// it); the step is the greatest common divisor of the values on that grid (0.005 grids).
+/// it); the step is the greatest common divisor of the spacings between the values on that
+/// grid (0.005 grids), one unit of the last digit when all values are equal.
 /// `None` when half the values or more need more than 9 decimals (computed values).
 pub fn infer_resolution(values: &[f64]) -> Option<Resolution> {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
@@ -85,12 +86,10 @@ pub fn infer_resolution(values: &[f64]) -> Option<Resolution> {
         .find(|&d| needed.iter().filter(|&&n| n == Some(d)).count() >= min_count)
         .or_else(|| needed.iter().flatten().copied().max())?;
     let scale = 10f64.powi(decimals);
-    let g = finite
-        .iter()
-        .zip(&needed)
-        .filter(|(_, n)| n.is_some_and(|n| n <= decimals))
-        .map(|(&x, _)| (x * scale).round().abs() as u64)
-        .fold(0u64, gcd);
+    let grid: Vec<i64> = finite.iter().zip(&needed).filter(|(_, n)| n.is_some_and(|n| n <= decimals)).map(|(&x, _)| (x * scale).round() as i64).collect();
+    // The grid step is the gcd of the spacings (not of the values: 5.00 alone is no 5-unit grid).
+    let low = grid.iter().copied().min().unwrap_or(0);
+    let g = grid.iter().map(|&k| k.abs_diff(low)).fold(0u64, gcd);
     let (mut step, mut exponent) = (g.max(1), -decimals);
     while step % 10 == 0 {
         step /= 10;
@@ -137,10 +136,17 @@ pub(crate) fn check_spread(stages: &[StageData], res: Option<&Resolution>, out: 
             f.numbers.insert("sd", sd);
             f.numbers.insert("resolution", res.value);
             f.numbers.insert("sd_over_resolution", sd / res.value);
-            f.explanation = Text::new(
-                format!("{pz}标准差 {} 仅为测量分辨力 {} 的 {:.2} 倍，多数读数相同，量具几乎分辨不出过程波动。", f4(sd), f4(res.value), sd / res.value),
-                format!("{pe}the standard deviation {} is only {:.2} times the measurement resolution {}: most readings are identical and the gauge barely sees the process variation.", f4(sd), sd / res.value, f4(res.value)),
-            );
+            f.explanation = if sd == 0.0 {
+                Text::new(
+                    format!("{pz}全部 {} 个数值完全相同（{}），看不到任何过程波动。", st.values.len(), f4(st.values[0])),
+                    format!("{pe}all {} values are identical ({}): no process variation is visible at all.", st.values.len(), f4(st.values[0])),
+                )
+            } else {
+                Text::new(
+                    format!("{pz}标准差 {} 仅为测量分辨力 {} 的 {:.2} 倍，多数读数相同，量具几乎分辨不出过程波动。", f4(sd), f4(res.value), sd / res.value),
+                    format!("{pe}the standard deviation {} is only {:.2} times the measurement resolution {}: most readings are identical and the gauge barely sees the process variation.", f4(sd), sd / res.value, f4(res.value)),
+                )
+            };
             f.question = Text::new(
                 "这些数据用什么量具测得？其分辨力是否足以显示改进前后的差异（是否做过测量系统分析）？",
                 "Which gauge produced these values, and is its resolution fine enough to show the change (was a measurement system analysis done)?",
@@ -297,6 +303,11 @@ mod tests {
         // integers in tens
         let r = infer_resolution(&[120.0, 130.0, 250.0, 90.0]).unwrap();
         assert_eq!((r.exponent, r.step), (1, 1));
+        // equal values: one unit of the last digit, not the value itself
+        let r = infer_resolution(&[5.0; 12]).unwrap();
+        assert_eq!((r.exponent, r.step), (0, 1));
+        let r = infer_resolution(&[10.5]).unwrap();
+        assert_eq!((r.exponent, r.step), (-1, 1));
         // computed values
         assert!(infer_resolution(&[1.0 / 3.0, 2.0 / 3.0, 1.0 / 7.0]).is_none());
     }

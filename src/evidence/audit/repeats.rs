@@ -154,8 +154,10 @@ pub(crate) fn check_blocks(data: &AuditData, usable: &[usize], out: &mut Outcome
 /// label and date columns (stage, date, operator: identical by design) and treats the number
 /// columns as independent readings with their within-stage collision probabilities; the
 /// observed duplicate pairs are tested against Poisson(λ), λ the expected pairs. Flagged when
-/// P(X ≥ observed) ≤ 0.001. Not applicable with fewer than two number columns: a row of one
-/// value and its labels repeats as often as the value does (the block check covers copies).
+/// P(X ≥ observed) ≤ 0.001. A number column whose equal values come in runs (on average two
+/// rows or more per run: a subgroup or batch number) is a label, not a reading. Not applicable
+/// with fewer than two measurement columns: a row of one value and its labels repeats as often
+/// as the value does within its subgroup (the block check covers copies).
 pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
     let mut c = result(
         "duplicate_rows",
@@ -163,16 +165,17 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
         Text::new("整行重复", "Duplicated whole rows"),
         Text::new("重复行对数超过偶然期望（泊松检验 p ≤ 0.001）时提示", "flag when duplicate row pairs exceed chance (Poisson test p ≤ 0.001)"),
     );
-    let numeric: Vec<usize> = (0..data.record.len()).filter(|&j| data.record[j].numeric).collect();
+    let numeric: Vec<usize> = (0..data.record.len()).filter(|&j| data.record[j].numeric && !is_grouping(&data.record[j].cells)).collect();
     let height = data.record.first().map(|r| r.cells.len()).unwrap_or(0);
     c.n = height;
     if numeric.len() < 2 {
         c.status = CheckStatus::NotApplicable;
-        c.note = Text::new("表中数值列少于两列，整行重复等同于数值重复", "fewer than two number columns: a duplicated row is just a repeated value");
+        c.note = Text::new("表中测量数值列少于两列，整行重复等同于数值重复", "fewer than two measurement columns: a duplicated row is just a repeated value");
         out.checks.push(c);
         return;
     }
     let rows: Vec<usize> = (0..height).filter(|&r| data.record.iter().any(|col| !col.cells[r].is_empty())).collect();
+    let is_measure = |j: usize| numeric.contains(&j);
     let stage_of = |r: usize| data.stage.as_ref().and_then(|s| s.get(r).copied().flatten());
     // Observed duplicates.
     let mut groups: HashMap<Vec<&str>, Vec<usize>> = HashMap::new();
@@ -195,7 +198,7 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
     }
     let mut context: HashMap<(Option<u32>, Vec<&str>), usize> = HashMap::new();
     for &r in &rows {
-        let k: Vec<&str> = (0..data.record.len()).filter(|j| !data.record[*j].numeric).map(|j| data.record[j].cells[r].as_str()).collect();
+        let k: Vec<&str> = (0..data.record.len()).filter(|&j| !is_measure(j)).map(|j| data.record[j].cells[r].as_str()).collect();
         *context.entry((stage_of(r), k)).or_default() += 1;
     }
     let lambda: f64 = context
@@ -238,9 +241,25 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
     out.flags.push(f);
 }
 
+/// A number column used as a label: its non-blank cells come in runs of equal values at
+/// least two rows long on average (subgroup, batch or sample numbers).
+fn is_grouping(cells: &[String]) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    let runs = filled.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!filled.is_empty());
+    filled.len() >= 2 && 2 * runs <= filled.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subgroup_numbers_are_labels() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(is_grouping(&s(&["1", "1", "1", "2", "2", "2"])));
+        assert!(!is_grouping(&s(&["10.1", "10.3", "10.1", "10.2"])));
+        assert!(!is_grouping(&s(&["1", "2", "3", "4"])));
+    }
 
     #[test]
     fn finds_a_copied_run_and_both_places() {

@@ -103,3 +103,36 @@ fn constant_stage_is_below_resolution() {
     let r = audit(&AuditData::from_values(&xs, "B", 2), &AuditOptions { resolution: Some(0.1), ..Default::default() });
     assert_eq!(codes(&r), vec!["spread_below_resolution"]);
 }
+
+/// A wide table (sample number, x1, x2, x3): honest rows give no duplicate-row flag; two
+/// rows pasted again are flagged with their rows.
+#[test]
+fn duplicated_wide_rows_are_flagged() {
+    let mut rng = Rng(21);
+    let n = 80;
+    let mut cols: Vec<Vec<String>> = vec![Vec::new(); 4];
+    for i in 0..n {
+        cols[0].push((i + 1).to_string());
+        for col in cols.iter_mut().skip(1) {
+            col.push(format!("{:.2}", 5.0 + 0.05 * rng.normal()));
+        }
+    }
+    let record = |cols: &Vec<Vec<String>>| {
+        ["no", "x1", "x2", "x3"].iter().zip(cols).map(|(name, c)| RecordColumn { name: name.to_string(), numeric: true, cells: c.clone() }).collect::<Vec<_>>()
+    };
+    let values: Vec<f64> = cols[1].iter().map(|s| s.parse().unwrap()).collect();
+    let mut data = AuditData::from_values(&values, "B", 2);
+    data.record = record(&cols);
+    let r = audit(&data, &AuditOptions::default());
+    let dup = r.checks.iter().find(|c| c.check == "duplicate_rows").unwrap();
+    assert_eq!(dup.status, CheckStatus::Pass, "{:?}", dup.note);
+    // Rows 10 and 11 pasted again (sample number included) over rows 60 and 61.
+    for col in cols.iter_mut() {
+        col[60] = col[10].clone();
+        col[61] = col[11].clone();
+    }
+    data.record = record(&cols);
+    let r = audit(&data, &AuditOptions::default());
+    let f = r.flags.iter().find(|f| f.code == "duplicate_rows").expect("flag");
+    assert_eq!(f.rows, vec![12, 62, 13, 63]);
+}
