@@ -263,8 +263,9 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
-    let two_stages_only = before.is_empty() || after.is_empty();
-    let welch = if two_stages_only { None } else { run_chart("test t2", test("t2", &[]), None) };
+    // The tests take the stage column as their group column: with more than two stages they
+    // refuse (a card says so); the description, Bonett and capability still compare the two.
+    let welch = run_chart("test t2", test("t2", &[]), None);
     let levene = run_chart("test levene", test("levene", &["--center", "median"]), None);
     // Anderson–Darling per stage from its owner (crate::tests::normality), the function
     // behind `qce test normality --method ad`.
