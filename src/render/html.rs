@@ -5,7 +5,7 @@
 //! Every text that comes from a data file or the project file goes through [`esc`].
 
 use crate::evidence::compare::{mean_p, num_at, Change, Comparison};
-use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text};
+use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text, ppm_text};
 use crate::evidence::report::{Report, Section};
 use crate::i18n::Lang;
 use serde_json::Value;
@@ -188,7 +188,7 @@ fn cards(h: &mut String, r: &Report, lang: Lang) {
         cpk.unwrap_or_else(|| "—".into()),
         ppk.unwrap_or_default()
     );
-    let ppm = c.and_then(|c| c.ppm_expected.as_ref()).map(|k| format!("{:.0} → {:.0}", k.before, k.after));
+    let ppm = c.and_then(|c| c.ppm_expected.as_ref()).map(|k| format!("{} → {}", ppm_text(k.before), ppm_text(k.after)));
     let sig = c.map(|c| {
         let mp = mean_p(c).map(p_text).unwrap_or_else(|| "—".into());
         let sp = c.bonett.as_ref().map(|b| p_text(b.p_value)).unwrap_or_else(|| "—".into());
@@ -234,7 +234,7 @@ fn plan(h: &mut String, r: &Report, out: &Path, lang: Lang) {
                 (lang.t("最大值", "Max"), s.describe.max.map(|x| fixed(x, c.decimals)).unwrap_or_default()),
                 ("Cpk", cap("cpk").map(index_text).unwrap_or_else(|| "—".into())),
                 ("Ppk", cap("ppk").map(index_text).unwrap_or_else(|| "—".into())),
-                ("PPM", s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into())),
+                ("PPM", s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(ppm_text).unwrap_or_else(|| "—".into())),
             ];
             for (k, _) in &cells {
                 let _ = write!(h, "<th class=\"n\">{}</th>", esc(k));
@@ -554,7 +554,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
             ci_text(s.capability.as_ref(), "cpk"),
             cap("ppk").map(index_text).unwrap_or_else(|| "—".into()),
             ci_text(s.capability.as_ref(), "ppk"),
-            s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into()),
+            s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(ppm_text).unwrap_or_else(|| "—".into()),
         );
     }
     h.push_str("</table>");
@@ -605,7 +605,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         }
     }
     if let Some(k) = &c.ppm_expected {
-        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{:.0}</td><td class=\"n\">{:.0}</td><td class=\"n\">{}{}</td><td></td><td></td><td></td></tr>", lang.t("预期 PPM", "Expected PPM"), k.before, k.after, pct_text(k.percent), better(k));
+        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td></td><td></td><td></td></tr>", lang.t("预期 PPM", "Expected PPM"), ppm_text(k.before), ppm_text(k.after), pct_text(k.percent), better(k));
     }
     h.push_str("</table>");
     if let Some(hst) = &c.historical {
