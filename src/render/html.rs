@@ -127,8 +127,9 @@ pub fn report_page(r: &Report, out: &Path, lang: Lang) -> String {
 fn header(h: &mut String, r: &Report, lang: Lang) {
     let i = &r.project.info;
     let _ = write!(h, "<header class=\"top\"><div class=\"kicker\">{}</div><h1>{}</h1><div class=\"meta\">", lang.t("质量攻关项目 · 统计证据报告", "Quality breakthrough project · statistical evidence"), esc(&i.name));
+    let colon = lang.t("：", ": ");
     let mut item = |k: &str, v: String| {
-        let _ = write!(h, "<span>{}：<b>{}</b></span>", k, v);
+        let _ = write!(h, "<span>{k}{colon}<b>{v}</b></span>");
     };
     item(lang.t("企业", "Enterprise"), esc(&i.enterprise));
     item(lang.t("主题", "Theme"), esc(i.theme.label(lang)));
@@ -400,7 +401,7 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
         match (&a.result, &a.error) {
             (Some(v), _) => audit_flags(h, &a.data, v, lang),
             (None, Some(e)) => {
-                let _ = write!(h, "<p class=\"muted\">{}：{}</p>", esc(&a.data), esc(e));
+                let _ = write!(h, "<p class=\"muted\">{}{}{}</p>", esc(&a.data), lang.t("：", ": "), esc(e));
             }
             _ => {}
         }
@@ -421,15 +422,16 @@ fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
     let flags = v.get("flags").and_then(Value::as_array).cloned().unwrap_or_default();
     let checks = v.get("checks").and_then(Value::as_array).cloned().unwrap_or_default();
     if flags.is_empty() {
-        let _ = write!(h, "<p>{}：<span class=\"yes\">✓ {}</span>（{} {}）</p>", esc(data), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
+        let _ = write!(h, "<p>{}{}<span class=\"yes\">✓ {}</span> ({} {})</p>", esc(data), lang.t("：", ": "), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
     }
     for f in &flags {
         let title = [lang_text(f.get("title"), lang), lang_text(f.get("check"), lang)].into_iter().find(|x| !x.is_empty()).unwrap_or_default();
         let stage = f.get("stage").and_then(Value::as_str).map(|s| format!(" · {}", esc(s))).unwrap_or_default();
         let _ = write!(
             h,
-            "<div class=\"chk warn\"><div class=\"t\">{}：{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
+            "<div class=\"chk warn\"><div class=\"t\">{}{}{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
             esc(data),
+            lang.t("：", ": "),
             esc(&title),
             esc(&lang_text(f.get("explanation"), lang)),
             lang.t("需询问：", "Question: "),
@@ -471,7 +473,7 @@ fn figure(h: &mut String, out: &Path, rel: &str, caption: &str) {
 }
 
 fn section_body(h: &mut String, s: &Section, out: &Path, lang: Lang) {
-    let _ = write!(h, "<h3>{} {}：{}</h3>", lang.t("分析", "Analysis"), s.number, esc(&s.title));
+    let _ = write!(h, "<h3>{} {}{}{}</h3>", lang.t("分析", "Analysis"), s.number, lang.t("：", ": "), esc(&s.title));
     if let Some(e) = &s.error {
         let _ = write!(
             h,
