@@ -350,3 +350,34 @@ fn demo_is_found_from_another_folder() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(Path::new(&dir.path().join("r/index.html")).is_file());
 }
+
+#[test]
+fn goal_on_defect_counts_from_the_pareto() {
+    let text = PROJECT
+        .replace("metric = \"Cpk\"\nbaseline = 0.8\ntarget = 1.33\ndirection = \"higher\"\nstatistic = \"cpk\"\ndata = \"g\"", "metric = \"defects a month\"\nbaseline = 85\ntarget = 30\ndirection = \"lower\"\nstatistic = \"defects\"\ndata = \"d\"");
+    assert!(text.contains("statistic = \"defects\""));
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let pareto = json(&["pareto", DEFECTS, "--category", "缺陷类型", "--count", "数量", "--phase", "阶段"]);
+    assert_eq!(r["goal"]["baseline_measured"], pareto["stages"][0]["total"]);
+    assert_eq!(r["goal"]["achieved"], pareto["stages"][1]["total"]);
+    assert_eq!(r["goal"]["met"], true);
+    assert_eq!(r["sections"][0]["result"]["stages"], pareto["stages"]);
+}
+
+#[test]
+fn a_failing_analysis_is_a_section_error_not_a_crash() {
+    let text = PROJECT.replace("[[analysis]]\nkind = \"compare\"\ndata = \"g\"", "[[analysis]]\nkind = \"compare\"\ndata = \"d\"");
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(r["sections"][1]["error"].as_str().unwrap().contains("value"), "{}", r["sections"][1]["error"]);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("This analysis could not run"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Analyses that could not run"));
+}
