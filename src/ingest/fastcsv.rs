@@ -29,7 +29,7 @@ const PREFIX: usize = 256 << 10;
 const HEAD_LINES: usize = 100;
 
 /// A delimited file opened for column-wise reading.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct LazyCsv {
     path: PathBuf,
     shown: String,

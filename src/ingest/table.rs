@@ -175,7 +175,7 @@ pub struct Keys {
 }
 
 /// The data behind a table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Store {
     /// Everything read: a polars frame and the column facts.
     Frame { df: DataFrame, columns: Vec<ColumnInfo> },
@@ -184,7 +184,7 @@ pub(crate) enum Store {
 }
 
 /// A typed table read from one file (one sheet).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Table {
     /// Where it came from.
     pub source: Source,
