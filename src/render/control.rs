@@ -204,7 +204,9 @@ impl ControlFigure<'_> {
         for v in p.violations {
             rules.entry(v.point).or_default().push(v.rule);
         }
-        let by_point: BTreeMap<usize, &Point> = rules.keys().filter_map(|k| p.points.iter().find(|q| q.point == *k).map(|q| (*k, q))).collect();
+        // points are in chart order: find each failed point by binary search
+        let find = |k: usize| p.points.binary_search_by_key(&k, |q| q.point).ok().map(|i| &p.points[i]);
+        let by_point: BTreeMap<usize, &Point> = rules.keys().filter_map(|&k| find(k).map(|q| (k, q))).collect();
         let write = rules.len() <= RULE_TEXT_UP_TO;
         let style = font(11.0, &colors::LIMIT, HPos::Left, VPos::Bottom);
         let mut seen = std::collections::HashSet::new();

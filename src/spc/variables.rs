@@ -350,4 +350,60 @@ mod tests {
         let d = r.dispersion.unwrap();
         assert!((d.stages[0].center.unwrap() - c4(2) * 2.0).abs() < 1e-14);
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn groups() -> impl Strategy<Value = Vec<Vec<f64>>> {
+            prop::collection::vec(prop::collection::vec(-1000.0f64..1000.0, 2..6), 3..20)
+        }
+
+        proptest! {
+            #[test]
+            fn limits_widen_as_sigma_grows(gs in groups(), s1 in 0.01f64..100.0, factor in 1.01f64..10.0) {
+                let k = gs.len();
+                let sg = sg_of(&gs, &[("all", 0, k)]);
+                for kind in [ChartKind::XbarR, ChartKind::XbarS] {
+                    let mut o = ChartOptions::new(kind);
+                    o.sigma_value = Some(s1);
+                    let a = variables_chart(&sg, &o).unwrap();
+                    o.sigma_value = Some(s1 * factor);
+                    let b = variables_chart(&sg, &o).unwrap();
+                    for (p, q) in a.points.iter().zip(&b.points) {
+                        prop_assert!(q.ucl.unwrap() > p.ucl.unwrap() && q.lcl.unwrap() < p.lcl.unwrap());
+                    }
+                    let (da, db) = (a.dispersion.unwrap(), b.dispersion.unwrap());
+                    for (p, q) in da.points.iter().zip(&db.points) {
+                        prop_assert!(q.ucl.unwrap() > p.ucl.unwrap() && q.lcl.unwrap() <= p.lcl.unwrap() + 1e-12 * p.ucl.unwrap());
+                    }
+                }
+            }
+
+            #[test]
+            fn shifting_the_data_shifts_every_limit(gs in groups(), shift in -1000.0f64..1000.0) {
+                let k = gs.len();
+                prop_assume!(gs.iter().any(|g| g.iter().any(|&x| x != g[0])));
+                let shifted: Vec<Vec<f64>> = gs.iter().map(|g| g.iter().map(|x| x + shift).collect()).collect();
+                let (a0, b0) = (sg_of(&gs, &[("all", 0, k)]), sg_of(&shifted, &[("all", 0, k)]));
+                for kind in [ChartKind::XbarR, ChartKind::XbarS, ChartKind::Ewma] {
+                    let o = ChartOptions::new(kind);
+                    let (a, b) = (variables_chart(&a0, &o).unwrap(), variables_chart(&b0, &o).unwrap());
+                    let tol = 1e-9 * (1.0 + shift.abs() + 1000.0);
+                    for (p, q) in a.points.iter().zip(&b.points) {
+                        prop_assert!((q.center - p.center - shift).abs() < tol);
+                        prop_assert!((q.ucl.unwrap() - p.ucl.unwrap() - shift).abs() < tol);
+                        prop_assert!((q.lcl.unwrap() - p.lcl.unwrap() - shift).abs() < tol);
+                        prop_assert!((q.value - p.value - shift).abs() < tol);
+                    }
+                    // the dispersion chart does not move at all
+                    if let (Some(da), Some(db)) = (a.dispersion, b.dispersion) {
+                        for (p, q) in da.points.iter().zip(&db.points) {
+                            prop_assert!((q.ucl.unwrap() - p.ucl.unwrap()).abs() < tol);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
