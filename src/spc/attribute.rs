@@ -49,9 +49,11 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         }
     }
     let l = opts.nsigma;
+    let names = super::labels(&data.labels);
     let mut points = Vec::with_capacity(data.counts.len());
     for (si, st) in data.stages.iter().enumerate() {
         let (p, sigma_z) = params[si];
+        let stage_name = super::Label::from(&st.name);
         for i in st.start..st.end {
             let (x, n) = (data.counts[i], data.sizes[i]);
             let (value, center, s) = point_stat(opts.kind, x, n, p.center);
@@ -64,8 +66,8 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
             }
             points.push(Point {
                 point: i + 1,
-                stage: st.name.clone(),
-                label: data.labels[i].clone(),
+                stage: stage_name.clone(),
+                label: names[i].clone(),
                 n,
                 value,
                 center,

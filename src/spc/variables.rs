@@ -46,11 +46,13 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         ChartKind::Cusum => return super::timeweighted::cusum(sg, opts, &params, sigma_method),
         _ => {}
     }
-    let (statistic, main) = if opts.kind == ChartKind::IMr { ("i", location_panel(sg, opts, &params, "i")) } else { ("xbar", location_panel(sg, opts, &params, "xbar")) };
+    let names = Names { points: super::labels(&sg.labels), stages: stage_labels(sg) };
+    let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
+    let main = location_panel(sg, opts, &params, statistic, &names);
     let disp = match opts.kind {
-        ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range),
-        ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd),
-        _ => moving_range_panel(sg, opts, &params),
+        ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range, &names),
+        ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd, &names),
+        _ => moving_range_panel(sg, opts, &params, &names),
     };
     Ok(ChartResult {
         chart: opts.kind,
@@ -160,6 +162,17 @@ pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleS
     v
 }
 
+/// Point labels and stage names, made once and shared by both panels.
+struct Names {
+    points: Vec<super::Label>,
+    stages: Vec<super::Label>,
+}
+
+/// Stage names as shared labels.
+pub(crate) fn stage_labels(sg: &Subgroups) -> Vec<super::Label> {
+    sg.stages.iter().map(|s| super::Label::from(&s.name)).collect()
+}
+
 /// Index of the stage of each subgroup.
 pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
     let mut out = vec![0usize; sg.len()];
@@ -170,8 +183,9 @@ pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
 }
 
 /// The X̄ (or I) panel.
-fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str) -> Panel {
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, labels: &Names) -> Panel {
     let stage_idx = stage_of(sg);
+    let (names, stage_names) = (&labels.points, &labels.stages);
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
         .map(|i| {
@@ -181,8 +195,8 @@ fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], s
             let se = p.sigma / (n as f64).sqrt();
             Point {
                 point: i + 1,
-                stage: sg.stages[stage_idx[i]].name.clone(),
-                label: sg.labels[i].clone(),
+                stage: stage_names[stage_idx[i]].clone(),
+                label: names[i].clone(),
                 n: n as f64,
                 value: if n == 1 { x[0] } else { crate::num::mean(x) },
                 center: p.center,
@@ -209,8 +223,9 @@ fn dispersion_rules(rules: &RuleSet) -> RuleSet {
 }
 
 /// The R or S panel: per-point center and limits from σ and nᵢ.
-fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion) -> Panel {
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, labels: &Names) -> Panel {
     let stage_idx = stage_of(sg);
+    let (names, stage_names) = (&labels.points, &labels.stages);
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
         .map(|i| {
@@ -225,8 +240,8 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
             let usable = n >= 2;
             Point {
                 point: i + 1,
-                stage: sg.stages[stage_idx[i]].name.clone(),
-                label: sg.labels[i].clone(),
+                stage: stage_names[stage_idx[i]].clone(),
+                label: names[i].clone(),
                 n: n as f64,
                 value: if usable { value } else { f64::NAN },
                 center: cf * s,
@@ -243,8 +258,9 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
 }
 
 /// The MR panel: moving ranges inside each stage, from the stage's second point on.
-fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams]) -> Panel {
+fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], labels: &Names) -> Panel {
     let l = opts.nsigma;
+    let (names, stage_names) = (&labels.points, &labels.stages);
     let mut points = Vec::with_capacity(sg.len());
     for (si, st) in sg.stages.iter().enumerate() {
         let s = params[si].sigma;
@@ -252,8 +268,8 @@ fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams
             let (a, b) = (sg.subgroup(i - 1)[0], sg.subgroup(i)[0]);
             points.push(Point {
                 point: i + 1,
-                stage: st.name.clone(),
-                label: sg.labels[i].clone(),
+                stage: stage_names[si].clone(),
+                label: names[i].clone(),
                 n: 2.0,
                 value: (b - a).abs(),
                 center: d2(2) * s,
