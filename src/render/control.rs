@@ -98,8 +98,8 @@ impl ControlFigure<'_> {
         let ticks = plot::nice_ticks(frame.y.0, frame.y.1, 5);
         frame.axes(root, &y_caption(p.statistic, lang), &ticks)?;
         self.stages(root, p, &frame)?;
-        self.limits(root, p, &frame)?;
         self.data(root, p, &frame)?;
+        self.limits(root, p, &frame)?;
         self.failures(root, p, &frame)?;
         self.right_labels(root, p, &frame)?;
         self.stage_labels(root, p, &frame)?;
@@ -219,10 +219,13 @@ impl ControlFigure<'_> {
                 q.value
             };
             let (x, y) = (f.px(*pt as f64), f.py(y));
-            if !seen.insert((x, y)) {
+            // One marker per marker-sized cell when failures are many (large data): any other
+            // failed point of the cell lies under that marker, and the SVG stays small.
+            let (cell, r) = if write { ((x, y), 3) } else { ((x / 5, y / 5), 2) };
+            if !seen.insert(cell) {
                 continue;
             }
-            root.draw(&Rectangle::new([(x - 3, y - 3), (x + 3, y + 3)], colors::LIMIT.filled())).map_err(plot::err)?;
+            root.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], colors::LIMIT.filled())).map_err(plot::err)?;
             if write {
                 let label = rs.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",");
                 text(root, &label, (x + 4, y - 3), &style)?;
