@@ -1,1 +1,333 @@
-//! (parametric tests; see tests/mod.rs)
+//! Normality tests: Anderson–Darling (as `nortest::ad.test`), Shapiro–Wilk (Royston's
+//! algorithm AS R94, as R's `shapiro.test`) and Lilliefors' Kolmogorov–Smirnov test (as
+//! `nortest::lillie.test`, Dallal–Wilkinson p-value).
+//!
+//! Every function sorts a copy of its input, ignores nothing (the caller removes missing
+//! values), and returns `None` when the test is undefined for the data: too few or too many
+//! values, or (near) zero spread.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, Normal};
+
+/// The outcome of one normality test.
+#[derive(Debug, Clone, Serialize)]
+pub struct NormalityResult {
+    /// Test name: "anderson-darling", "shapiro-wilk" or "lilliefors".
+    pub test: String,
+    /// A² (Anderson–Darling), W (Shapiro–Wilk) or D (Lilliefors).
+    pub statistic: f64,
+    /// p-value of the null hypothesis "the data come from a normal distribution".
+    pub p_value: f64,
+}
+
+/// The standard normal distribution (for `inverse_cdf`). ok: mean 0, sd 1 are valid.
+fn std_normal() -> Normal {
+    Normal::standard()
+}
+
+/// Standard normal CDF Φ(z) to full double precision, by the complementary error function
+/// of `libm` (FreeBSD/musl `erfc`, error below 1 ulp). statrs' `erfc` is off by ~4e-11
+/// relative (erfc(2)), too coarse for R-exact p-values.
+pub fn pnorm(z: f64) -> f64 {
+    0.5 * libm::erfc(-z * std::f64::consts::FRAC_1_SQRT_2)
+}
+
+/// Upper tail 1 − Φ(z), without cancellation.
+pub fn pnorm_upper(z: f64) -> f64 {
+    pnorm(-z)
+}
+
+/// ln Φ(z), accurate far into the lower tail: for z < −30 the asymptotic series of the Mills
+/// ratio (Abramowitz & Stegun 26.2.12) replaces log(erfc), which underflows below z ≈ −38.
+pub fn log_pnorm(z: f64) -> f64 {
+    if z > -30.0 {
+        return if z > 0.0 { libm::log1p(-pnorm_upper(z)) } else { pnorm(z).ln() };
+    }
+    let z2 = z * z;
+    let series = 1.0 - 1.0 / z2 + 3.0 / (z2 * z2) - 15.0 / (z2 * z2 * z2);
+    -0.5 * z2 - (-z).ln() - 0.5 * (2.0 * std::f64::consts::PI).ln() + series.ln()
+}
+
+/// Standard normal quantile Φ⁻¹(p): statrs' estimate polished by two Newton steps on the
+/// accurate [`pnorm`] (quadratic convergence), so it is good to a few ulp. NaN outside (0, 1).
+pub fn qnorm(p: f64) -> f64 {
+    if !(p > 0.0 && p < 1.0) {
+        return if p == 0.0 { f64::NEG_INFINITY } else if p == 1.0 { f64::INFINITY } else { f64::NAN };
+    }
+    let mut z = std_normal().inverse_cdf(p);
+    for _ in 0..2 {
+        let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        if !(density > 0.0) {
+            break;
+        }
+        // Work on the smaller tail so the residual has no cancellation.
+        let resid = if p < 0.5 { pnorm(z) - p } else { (1.0 - p) - pnorm_upper(z) };
+        z -= resid / density;
+    }
+    z
+}
+
+/// Sorted copy plus mean and sd (n − 1); `None` when the sd is not positive and finite.
+fn sorted_standardise(xs: &[f64]) -> Option<(Vec<f64>, f64, f64)> {
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mean = crate::num::mean(&sorted);
+    let sd = crate::num::sd(&sorted);
+    if !(sd.is_finite() && sd > 0.0) {
+        return None;
+    }
+    Some((sorted, mean, sd))
+}
+
+/// Anderson–Darling test of normality with mean and variance estimated, as `nortest::ad.test`.
+///
+/// A² = −n − (1/n) Σ (2i−1) [ln Φ(z₍ᵢ₎) + ln(1 − Φ(z₍ₙ₊₁₋ᵢ₎))] with z = (x − x̄)/s (s with n − 1).
+/// The p-value comes from Stephens' piecewise formulas on the adjusted statistic
+/// A* = A²(1 + 0.75/n + 2.25/n²) (D'Agostino & Stephens 1986, *Goodness-of-Fit Techniques*,
+/// Table 4.9), as nortest uses them. `None` for n < 8: nortest refuses such samples
+/// ("sample size must be greater than 7") because the approximation is not calibrated there,
+/// and for data without spread.
+pub fn anderson_darling(xs: &[f64]) -> Option<NormalityResult> {
+    let n = xs.len();
+    if n < 8 {
+        return None;
+    }
+    let (sorted, mean, sd) = sorted_standardise(xs)?;
+    let nf = n as f64;
+    let terms: Vec<f64> = (0..n)
+        .map(|i| {
+            let lower = log_pnorm((sorted[i] - mean) / sd);
+            let upper = log_pnorm(-(sorted[n - 1 - i] - mean) / sd);
+            (2.0 * i as f64 + 1.0) * (lower + upper)
+        })
+        .collect();
+    let a2 = -nf - crate::num::sum(&terms) / nf;
+    let a_star = a2 * (1.0 + 0.75 / nf + 2.25 / (nf * nf));
+    Some(NormalityResult { test: "anderson-darling".into(), statistic: a2, p_value: ad_p_value(a_star) })
+}
+
+/// Stephens' p-value of the adjusted Anderson–Darling statistic A* (D'Agostino & Stephens
+/// 1986, Table 4.9; case 3, mean and variance estimated).
+fn ad_p_value(a: f64) -> f64 {
+    let p = if a < 0.2 {
+        1.0 - (-13.436 + 101.14 * a - 223.73 * a * a).exp()
+    } else if a < 0.34 {
+        1.0 - (-8.318 + 42.796 * a - 59.938 * a * a).exp()
+    } else if a < 0.6 {
+        (0.9177 - 4.279 * a - 1.38 * a * a).exp()
+    } else if a < 10.0 {
+        (1.2937 - 5.709 * a + 0.0186 * a * a).exp()
+    } else {
+        3.7e-24
+    };
+    p.clamp(0.0, 1.0)
+}
+
+/// Polynomial c₀ + c₁x + c₂x² + … (Horner).
+fn poly(c: &[f64], x: f64) -> f64 {
+    c.iter().rev().fold(0.0, |acc, &ci| acc * x + ci)
+}
+
+/// Royston's approximation of the Shapiro–Wilk coefficients a₁ … a_{n/2} (the upper half,
+/// all positive; the lower half is their negative). Royston 1992 (*Statistics and Computing*
+/// 2:117–119) as implemented in AS R94 (Royston 1995, *Applied Statistics* 44:547–551).
+fn sw_coefficients(n: usize) -> Vec<f64> {
+    if n == 3 {
+        return vec![std::f64::consts::FRAC_1_SQRT_2];
+    }
+    const C1: [f64; 6] = [0.0, 0.221157, -0.147981, -2.07119, 4.434685, -2.706056];
+    const C2: [f64; 6] = [0.0, 0.042981, -0.293762, -1.752461, 5.682633, -3.582633];
+    let half = n / 2;
+    let nf = n as f64;
+    // m_i = Φ⁻¹((i − 3/8)/(n + 1/4)), Blom's scores (negative in the lower half).
+    let m: Vec<f64> = (1..=half).map(|i| qnorm((i as f64 - 0.375) / (nf + 0.25))).collect();
+    let summ2 = 2.0 * m.iter().map(|v| v * v).sum::<f64>();
+    let ssumm2 = summ2.sqrt();
+    let rsn = 1.0 / nf.sqrt();
+    let a1 = poly(&C1, rsn) - m[0] / ssumm2;
+    let mut a = vec![0.0; half];
+    a[0] = a1;
+    let (first_scaled, fac) = if n > 5 {
+        let a2 = -m[1] / ssumm2 + poly(&C2, rsn);
+        a[1] = a2;
+        let fac = ((summ2 - 2.0 * m[0] * m[0] - 2.0 * m[1] * m[1]) / (1.0 - 2.0 * a1 * a1 - 2.0 * a2 * a2)).sqrt();
+        (2, fac)
+    } else {
+        (1, ((summ2 - 2.0 * m[0] * m[0]) / (1.0 - 2.0 * a1 * a1)).sqrt())
+    };
+    for i in first_scaled..half {
+        a[i] = -m[i] / fac;
+    }
+    a
+}
+
+/// Shapiro–Wilk W as the squared correlation between the ordered data and the signed
+/// coefficients, returned as (W, 1 − W) with 1 − W computed without cancellation (AS R94).
+fn sw_statistic(sorted: &[f64], a: &[f64]) -> (f64, f64) {
+    let n = sorted.len();
+    let range = sorted[n - 1] - sorted[0];
+    let coef = |i: usize| -> f64 {
+        let j = n - 1 - i;
+        if i < j {
+            -a[i]
+        } else if i > j {
+            a[j]
+        } else {
+            0.0
+        }
+    };
+    let nf = n as f64;
+    let sa = (0..n).map(coef).sum::<f64>() / nf;
+    let scaled: Vec<f64> = sorted.iter().map(|x| x / range).collect();
+    let sx = crate::num::mean(&scaled);
+    let (mut ssa, mut ssx, mut sax) = (0.0, 0.0, 0.0);
+    for (i, x) in scaled.iter().enumerate() {
+        let da = coef(i) - sa;
+        let dx = x - sx;
+        ssa += da * da;
+        ssx += dx * dx;
+        sax += da * dx;
+    }
+    let ssassx = (ssa * ssx).sqrt();
+    let w1 = (ssassx - sax) * (ssassx + sax) / (ssa * ssx);
+    (1.0 - w1, w1)
+}
+
+/// Royston's normalising transformation of W to a p-value (AS R94; Royston 1995): exact for
+/// n = 3, a log-normal approximation of 1 − W for n ≥ 4 (different polynomials below and
+/// above n = 12).
+fn sw_p_value(n: usize, w: f64, w1: f64) -> f64 {
+    let nf = n as f64;
+    if n == 3 {
+        // Exact: P = (6/π)(asin √W − asin √(3/4)).
+        let p = 6.0 / std::f64::consts::PI * (w.sqrt().asin() - (0.75f64).sqrt().asin());
+        return p.clamp(0.0, 1.0);
+    }
+    let mut y = w1.ln();
+    let (m, s) = if n <= 11 {
+        let gamma = poly(&[-2.273, 0.459], nf);
+        if y >= gamma {
+            return 1e-99; // W so small the approximation's support ends: p effectively 0 (as AS R94).
+        }
+        y = -(gamma - y).ln();
+        (poly(&[0.544, -0.39978, 0.025054, -6.714e-4], nf), poly(&[1.3822, -0.77857, 0.062767, -0.0020322], nf).exp())
+    } else {
+        let lx = nf.ln();
+        (poly(&[-1.5861, -0.31082, -0.083751, 0.0038915], lx), poly(&[-0.4803, -0.082676, 0.0030302], lx).exp())
+    };
+    pnorm_upper((y - m) / s).clamp(0.0, 1.0)
+}
+
+/// Shapiro–Wilk test of normality by Royston's algorithm (AS R94), as R's `shapiro.test`.
+/// Valid for 3 ≤ n ≤ 5000; `None` outside that range or when all values are (nearly) equal
+/// (range below 1e-10, R's rule).
+pub fn shapiro_wilk(xs: &[f64]) -> Option<NormalityResult> {
+    let n = xs.len();
+    if !(3..=5000).contains(&n) {
+        return None;
+    }
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let range = sorted[n - 1] - sorted[0];
+    if !(range.is_finite() && range >= 1e-10) {
+        return None;
+    }
+    let a = sw_coefficients(n);
+    let (w, w1) = sw_statistic(&sorted, &a);
+    Some(NormalityResult { test: "shapiro-wilk".into(), statistic: w, p_value: sw_p_value(n, w, w1) })
+}
+
+/// Lilliefors' test: the Kolmogorov–Smirnov distance D between the empirical distribution and
+/// the normal with estimated mean and sd, with the p-value of `nortest::lillie.test`: Dallal &
+/// Wilkinson's (1986, *American Statistician* 40:294–296) analytic approximation, and for
+/// p > 0.1 Stephens' (1974) modified statistic with nortest's polynomial pieces. For n > 100 D
+/// is scaled by (n/100)^0.49 as Dallal–Wilkinson prescribe. `None` for n < 5 (nortest's
+/// minimum) or data without spread.
+pub fn lilliefors(xs: &[f64]) -> Option<NormalityResult> {
+    let n = xs.len();
+    if n < 5 {
+        return None;
+    }
+    let (sorted, mean, sd) = sorted_standardise(xs)?;
+    let nf = n as f64;
+    let mut d = 0.0f64;
+    for (i, x) in sorted.iter().enumerate() {
+        let p = pnorm((x - mean) / sd);
+        d = d.max((i as f64 + 1.0) / nf - p).max(p - i as f64 / nf);
+    }
+    Some(NormalityResult { test: "lilliefors".into(), statistic: d, p_value: lilliefors_p_value(d, n) })
+}
+
+/// p-value of Lilliefors' D for sample size n (see [`lilliefors`]).
+fn lilliefors_p_value(d: f64, n: usize) -> f64 {
+    let nf = n as f64;
+    let (kd, nd) = if n <= 100 { (d, nf) } else { (d * (nf / 100.0).powf(0.49), 100.0) };
+    let p = (-7.01256 * kd * kd * (nd + 2.78019) + 2.99587 * kd * (nd + 2.78019).sqrt() - 0.122119 + 0.974598 / nd.sqrt()
+        + 1.67997 / nd)
+        .exp();
+    if p <= 0.1 {
+        return p.clamp(0.0, 1.0);
+    }
+    let k = (nf.sqrt() - 0.01 + 0.85 / nf.sqrt()) * d;
+    let p = if k <= 0.302 {
+        1.0
+    } else if k <= 0.5 {
+        poly(&[2.76773, -19.828315, 80.709644, -138.55152, 81.218052], k)
+    } else if k <= 0.9 {
+        poly(&[-4.901232, 40.662806, -97.490286, 94.029866, -32.355711], k)
+    } else if k <= 1.31 {
+        poly(&[6.198765, -19.978681, 23.554231, -12.030163, 2.214057], k)
+    } else {
+        0.0
+    };
+    p.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Column `col` (0-based) of a reference CSV under ../shared/reference/data.
+    fn column(file: &str, col: usize) -> Vec<f64> {
+        let path = format!("{}/../shared/reference/data/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines().skip(1).map(|l| l.split(',').nth(col).unwrap().trim_matches('"').parse().unwrap()).collect()
+    }
+
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        (a - b).abs() <= rel * b.abs().max(1e-300)
+    }
+
+    #[test]
+    fn ad_pistonrings_matches_nortest() {
+        // R 4.2.2: nortest::ad.test(pistonrings$diameter)
+        let r = anderson_darling(&column("pistonrings.csv", 1)).unwrap();
+        assert!(close(r.statistic, 0.51807484565549089, 1e-10), "{r:?}");
+        assert!(close(r.p_value, 0.18622507709450273, 1e-10), "{r:?}");
+    }
+
+    #[test]
+    fn lillie_chickwts_matches_nortest() {
+        // R 4.2.2: nortest::lillie.test(chickwts$weight)
+        let r = lilliefors(&column("chickwts.csv", 0)).unwrap();
+        assert!(close(r.statistic, 0.09220270012041043, 1e-10), "{r:?}");
+        assert!(close(r.p_value, 0.14192687665666703, 1e-10), "{r:?}");
+    }
+
+    #[test]
+    fn sw_plantgrowth_matches_r() {
+        // R 4.2.2: shapiro.test(PlantGrowth$weight)
+        let r = shapiro_wilk(&column("plantgrowth.csv", 0)).unwrap();
+        assert!(close(r.statistic, 0.98268301609858733, 1e-10), "{r:?}");
+        assert!(close(r.p_value, 0.89150736822739873, 1e-8), "{r:?}");
+    }
+
+    #[test]
+    fn undefined_cases_are_none() {
+        assert!(anderson_darling(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]).is_none());
+        assert!(anderson_darling(&[2.0; 10]).is_none());
+        assert!(shapiro_wilk(&[1.0, 2.0]).is_none());
+        assert!(shapiro_wilk(&[1.0; 5]).is_none());
+        assert!(lilliefors(&[1.0, 2.0, 3.0, 4.0]).is_none());
+    }
+}
