@@ -20,7 +20,17 @@ use std::path::PathBuf;
   qce chart i-mr improve.csv --value 直径 --phase 阶段 --limits-from 改进前
   qce chart p defects.csv --value 不良数 --size 检验数 --label 日期
   qce chart ewma viscosity.csv --value viscosity --lambda 0.2
-  qce chart cusum viscosity.csv --value viscosity --h 4 --k 0.5")]
+  qce chart cusum viscosity.csv --value viscosity --h 4 --k 0.5
+
+Sigma (within subgroups): X-bar/R R̄/d2; X-bar/S S̄/c4 (pooled sd/c4 when subgroup sizes differ);
+I-MR, and EWMA/CUSUM of individuals, MR̄/1.128; EWMA/CUSUM of subgroups R̄/d2. d2/d3 are the
+tabulated constants (d2(2) = 1.128), c4 exact. Unequal n: Minitab's weighted R̄ and S̄.
+Tests (--rules): Nelson 1-8 with Minitab's numbering and defaults; `we` = Western Electric
+(tests 1, 5, 6 and 2 with 8 in a row). Each failure is listed at the point completing the
+pattern; tests and moving ranges restart at stage boundaries. R/S/MR charts: test 1 only;
+EWMA/CUSUM: points beyond the limits only.
+Attribute charts: --value holds the counts, --size the sample sizes (a column or a number);
+p-laney/u-laney widen the limits by Laney's sigma_z for overdispersed data.")]
 pub struct ChartArgs {
     /// Chart kind: xbar-r, xbar-s, i-mr, p, np, c, u, ewma, cusum, p-laney, u-laney.
     #[arg(value_name = "KIND")]
