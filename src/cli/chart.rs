@@ -118,13 +118,18 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     if let Some(out) = &args.out {
         crate::render::control::draw(&result, &ChartStyle { title: title.clone(), lang: ctx.lang }, out)?;
     }
-    let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the chart: {e}")))?;
-    json["column"] = serde_json::json!(column);
-    json["title"] = serde_json::json!(title);
-    if let Some(out) = &args.out {
-        json["out"] = serde_json::json!(out.display().to_string());
-    }
-    let text = if ctx.json { String::new() } else { render_text(&result, &title, args.out.as_deref(), ctx.lang) };
+    // The JSON tree of a 2-million-point chart is large: build only the document asked for.
+    let (json, text) = if ctx.json {
+        let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the chart: {e}")))?;
+        json["column"] = serde_json::json!(column);
+        json["title"] = serde_json::json!(title);
+        if let Some(out) = &args.out {
+            json["out"] = serde_json::json!(out.display().to_string());
+        }
+        (json, String::new())
+    } else {
+        (serde_json::Value::Null, render_text(&result, &title, args.out.as_deref(), ctx.lang))
+    };
     Ok(Output { json, text, warnings })
 }
 
