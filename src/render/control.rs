@@ -455,4 +455,39 @@ mod tests {
         let pts: Vec<(f64, f64)> = (1..=10).map(|i| (i as f64, 0.5)).collect();
         assert_eq!(step_path(&pts, &f).len(), 2);
     }
+
+    #[test]
+    fn large_chart_svg_stays_small() {
+        use crate::dataset::{StageSpan, Subgroups};
+        use crate::spc::{variables_chart, ChartOptions};
+        // 300 000 subgroups of 2, deterministic noise: thousands of test failures.
+        let k = 300_000;
+        let mut state = 88172645463325252u64;
+        let values: Vec<f64> = (0..2 * k)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 11) as f64 / (1u64 << 53) as f64
+            })
+            .collect();
+        let sg = Subgroups {
+            value_name: "x".into(),
+            values,
+            offsets: (0..=k).map(|i| 2 * i).collect(),
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (0..k as u64).collect(),
+            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
+            excluded: vec![],
+            empty_subgroups: vec![],
+            individuals: false,
+        };
+        let chart = variables_chart(&sg, &ChartOptions::new(ChartKind::XbarR)).unwrap();
+        assert!(chart.violations.len() > 1000);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.svg");
+        draw(&chart, &ChartStyle { title: "big".into(), lang: Lang::En }, &path).unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        assert!(size < 2_000_000, "SVG of {size} bytes");
+    }
 }
