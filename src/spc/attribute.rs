@@ -8,7 +8,7 @@
 
 use super::constants::d2;
 use super::variables::{judge, StageParams};
-use super::{limits_stage, ChartKind, ChartOptions, ChartResult, Point, StageLimits};
+use super::{limits_stage, ChartKind, ChartOptions, ChartResult, Point};
 use crate::dataset::StageSpan;
 use crate::error::{QceError, Result};
 use std::collections::BTreeMap;
@@ -99,7 +99,6 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         ChartKind::C | ChartKind::U => "poisson",
         _ => "laney",
     };
-    let _: &[StageLimits] = &stages;
     Ok(ChartResult {
         chart: opts.kind,
         sigma_method: method.into(),
