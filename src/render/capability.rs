@@ -184,9 +184,13 @@ fn verdict(st: &StageCapability, lang: Lang) -> Option<String> {
         k if k >= 0.67 => lang.t("能力不足（0.67–1.00）", "inadequate (0.67–1.00)"),
         _ => lang.t("能力严重不足（< 0.67）", "very poor (< 0.67)"),
     };
+    let caveat = match (&st.normality, &st.distribution, &st.transform) {
+        (Some(nm), None, None) if nm.p_value < NORMALITY_ALPHA => lang.t("；但数据非正态，此结论需用非正态方法复核", "; but the data are not normal: confirm with a non-normal method"),
+        _ => "",
+    };
     Some(match lang {
-        Lang::Zh => format!("结论：{name} = {}，{grade}\n", fmt3(k)),
-        Lang::En => format!("Verdict: {name} = {}, {grade}\n", fmt3(k)),
+        Lang::Zh => format!("结论：{name} = {}，{grade}{caveat}\n", fmt3(k)),
+        Lang::En => format!("Verdict: {name} = {}, {grade}{caveat}\n", fmt3(k)),
     })
 }
 
