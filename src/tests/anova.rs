@@ -80,19 +80,31 @@ pub fn f_upper(f: f64, d1: f64, d2: f64) -> Option<f64> {
     Some(d.sf(f).clamp(0.0, 1.0))
 }
 
-/// The classic one-way ANOVA table: (SS_between, SS_within, grand mean). Accurate: see the
-/// module note.
+/// The data minus a common shift (the first value), and each group's mean of the shifted
+/// data. Values near the shift subtract exactly (Sterbenz), so means and their differences
+/// keep the digits that a 1e12 offset would otherwise round away.
+fn shifted_means(groups: &[&[f64]]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let shift = groups.iter().find_map(|g| g.first().copied()).unwrap_or(0.0);
+    let shifted: Vec<Vec<f64>> = groups.iter().map(|g| g.iter().map(|x| x - shift).collect()).collect();
+    let means = shifted.iter().map(|g| num::mean(g)).collect();
+    (shifted, means)
+}
+
+/// The classic one-way ANOVA sums of squares (between, within), accurate for data on a large
+/// offset: see the module note.
 pub fn sums_of_squares(groups: &[&[f64]]) -> (f64, f64) {
-    let all: Vec<f64> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+    let (shifted, means) = shifted_means(groups);
+    let all: Vec<f64> = shifted.iter().flatten().copied().collect();
     let grand = num::mean(&all);
-    let between: Vec<f64> = groups
+    let between: Vec<f64> = shifted
         .iter()
-        .map(|g| {
-            let d = num::mean(g) - grand;
+        .zip(&means)
+        .map(|(g, m)| {
+            let d = m - grand;
             g.len() as f64 * d * d
         })
         .collect();
-    let within: Vec<f64> = groups.iter().map(|g| num::sum_sq_dev(g, num::mean(g))).collect();
+    let within: Vec<f64> = shifted.iter().zip(&means).map(|(g, m)| num::sum_sq_dev(g, *m)).collect();
     (num::sum(&between), num::sum(&within))
 }
 
@@ -124,7 +136,7 @@ pub fn one_way(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
         ms_between: ms_b,
         ms_within: ms_w,
         r_squared: ss_b / (ss_b + ss_w),
-        pairwise: tukey_hsd(&stats, ms_w, df_w, conf),
+        pairwise: tukey_hsd(&stats, &shifted_means(groups).1, ms_w, df_w, conf),
         pairwise_method: "tukey-hsd".into(),
         conf_level: conf,
         groups: stats,
@@ -133,13 +145,13 @@ pub fn one_way(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
 
 /// Tukey's honestly significant difference (Tukey–Kramer for unequal n), as R's `TukeyHSD`:
 /// diff ± q(conf; k, df)·√(MSE/2·(1/nᵢ + 1/nⱼ)), p = P(Q > |diff|/√(MSE/2·(1/nᵢ+1/nⱼ))).
-fn tukey_hsd(stats: &[GroupStats], mse: f64, df: f64, conf: f64) -> Vec<PairwiseComparison> {
+fn tukey_hsd(stats: &[GroupStats], means: &[f64], mse: f64, df: f64, conf: f64) -> Vec<PairwiseComparison> {
     let k = stats.len() as f64;
     let q = studentized_range::qtukey(conf, k, df);
     let mut out = Vec::new();
     for i in 0..stats.len() {
         for j in i + 1..stats.len() {
-            let diff = stats[j].mean - stats[i].mean;
+            let diff = means[j] - means[i];
             let se = (mse / 2.0 * (1.0 / stats[i].n as f64 + 1.0 / stats[j].n as f64)).sqrt();
             let p = studentized_range::ptukey_upper(diff.abs() / se, k, df);
             out.push(PairwiseComparison { first: i, second: j, diff, ci: (diff - q * se, diff + q * se), p_adj: p });
@@ -161,11 +173,12 @@ pub fn welch(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
     if vars.iter().any(|v| !(*v > 0.0)) {
         return None;
     }
+    let means = shifted_means(groups).1;
     let w: Vec<f64> = stats.iter().zip(&vars).map(|(s, v)| s.n as f64 / v).collect();
     let sw = num::sum(&w);
-    let weighted_mean = num::sum(&w.iter().zip(&stats).map(|(wi, s)| wi * s.mean).collect::<Vec<_>>()) / sw;
+    let weighted_mean = num::sum(&w.iter().zip(&means).map(|(wi, m)| wi * m).collect::<Vec<_>>()) / sw;
     let kf = k as f64;
-    let a = num::sum(&w.iter().zip(&stats).map(|(wi, s)| wi * (s.mean - weighted_mean).powi(2)).collect::<Vec<_>>()) / (kf - 1.0);
+    let a = num::sum(&w.iter().zip(&means).map(|(wi, m)| wi * (m - weighted_mean).powi(2)).collect::<Vec<_>>()) / (kf - 1.0);
     let tmp = num::sum(&w.iter().zip(&stats).map(|(wi, s)| (1.0 - wi / sw).powi(2) / (s.n as f64 - 1.0)).collect::<Vec<_>>()) / (kf * kf - 1.0);
     let f = a / (1.0 + 2.0 * (kf - 2.0) * tmp);
     let df_w = 1.0 / (3.0 * tmp);
@@ -182,7 +195,7 @@ pub fn welch(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
         ms_between: ss_b / (kf - 1.0),
         ms_within: ss_w / (n_total as f64 - kf),
         r_squared: ss_b / (ss_b + ss_w),
-        pairwise: games_howell(&stats, &vars, conf),
+        pairwise: games_howell(&stats, &means, &vars, conf),
         pairwise_method: "games-howell".into(),
         conf_level: conf,
         groups: stats,
@@ -191,7 +204,7 @@ pub fn welch(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
 
 /// Games–Howell comparisons: like Tukey's but with each pair's own standard error
 /// √((sᵢ²/nᵢ + sⱼ²/nⱼ)/2) and Welch–Satterthwaite df (Games & Howell 1976).
-fn games_howell(stats: &[GroupStats], vars: &[f64], conf: f64) -> Vec<PairwiseComparison> {
+fn games_howell(stats: &[GroupStats], means: &[f64], vars: &[f64], conf: f64) -> Vec<PairwiseComparison> {
     let k = stats.len() as f64;
     let mut out = Vec::new();
     for i in 0..stats.len() {
@@ -199,7 +212,7 @@ fn games_howell(stats: &[GroupStats], vars: &[f64], conf: f64) -> Vec<PairwiseCo
             let (ai, aj) = (vars[i] / stats[i].n as f64, vars[j] / stats[j].n as f64);
             let df = (ai + aj).powi(2) / (ai * ai / (stats[i].n as f64 - 1.0) + aj * aj / (stats[j].n as f64 - 1.0));
             let se = ((ai + aj) / 2.0).sqrt();
-            let diff = stats[j].mean - stats[i].mean;
+            let diff = means[j] - means[i];
             let q = studentized_range::qtukey(conf, k, df);
             let p = studentized_range::ptukey_upper(diff.abs() / se, k, df);
             out.push(PairwiseComparison { first: i, second: j, diff, ci: (diff - q * se, diff + q * se), p_adj: p });
