@@ -719,8 +719,13 @@ fn anova_text(g: &Groups, r: &AnovaResult, s: Settings, conclusion: &str) -> Str
         .align_right(3)
         .align_right(4)
         .align_right(5);
-    t.row([g.group.clone(), fmt_num(Some(r.df_between)), fmt_num(Some(r.ss_between)), fmt_num(Some(r.ms_between)), fmt_num(Some(r.statistic)), fmt_num(Some(r.p_value))]);
-    t.row([lang.t("误差", "Error").to_string(), fmt_num(Some(r.df_within)), fmt_num(Some(r.ss_within)), fmt_num(Some(r.ms_within)), String::new(), String::new()]);
+    // Welch's F is not a ratio of these mean squares: show its df, F and p only.
+    let welch = r.pairwise_method == "games-howell";
+    let ss_ms = |ss: f64, ms: f64| if welch { (String::new(), String::new()) } else { (fmt_num(Some(ss)), fmt_num(Some(ms))) };
+    let (ssb, msb) = ss_ms(r.ss_between, r.ms_between);
+    let (ssw, msw) = ss_ms(r.ss_within, r.ms_within);
+    t.row([g.group.clone(), fmt_num(Some(r.df_between)), ssb, msb, fmt_num(Some(r.statistic)), fmt_num(Some(r.p_value))]);
+    t.row([lang.t("误差", "Error").to_string(), fmt_num(Some(r.df_within)), ssw, msw, String::new(), String::new()]);
     let mut pairs = TextTable::new([
         lang.t("组对", "Pair").to_string(),
         lang.t("差值", "Difference").to_string(),
