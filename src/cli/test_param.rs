@@ -679,13 +679,18 @@ fn anova_sentence(g: &Groups, r: &AnovaResult, s: Settings) -> String {
     let means: Vec<f64> = r.groups.iter().map(|x| x.mean).collect();
     let (lo, hi) = extremes(&means);
     let sig = significance(r.p_value, s.alpha, s.lang);
-    let sig_pairs: Vec<String> = r.pairwise.iter().filter(|c| c.p_adj < s.alpha).map(|c| format!("{}−{}", g.names[c.second], g.names[c.first])).collect();
+    let mut sig_pairs: Vec<String> = r.pairwise.iter().filter(|c| c.p_adj < s.alpha).map(|c| format!("{}−{}", g.names[c.second], g.names[c.first])).collect();
+    let n_sig = sig_pairs.len();
+    if n_sig > 6 {
+        sig_pairs.truncate(5);
+        sig_pairs.push("…".into());
+    }
     let k = g.names.len();
     let total = r.pairwise.len();
     let (method_en, method_zh) = if r.pairwise_method == "games-howell" { ("Games-Howell", "Games-Howell") } else { ("Tukey HSD", "Tukey HSD") };
     match s.lang {
         Lang::En => {
-            let pairs = if sig_pairs.is_empty() { format!("{method_en} finds no pair of groups different") } else { format!("{method_en} finds {} of {total} pairs different ({})", sig_pairs.len(), sig_pairs.join(", ")) };
+            let pairs = if sig_pairs.is_empty() { format!("{method_en} finds no pair of groups different") } else { format!("{method_en} finds {n_sig} of {total} pairs different ({})", sig_pairs.join(", ")) };
             format!(
                 "The mean of '{}' differs across the {k} groups from {} ('{}') to {} ('{}'), a gap of {}; this is {sig}, and {pairs}.",
                 g.value,
@@ -697,7 +702,7 @@ fn anova_sentence(g: &Groups, r: &AnovaResult, s: Settings) -> String {
             )
         }
         Lang::Zh => {
-            let pairs = if sig_pairs.is_empty() { format!("{method_zh} 两两比较无显著差异的组对") } else { format!("{method_zh} 两两比较中 {total} 对里有 {} 对差异显著（{}）", sig_pairs.len(), sig_pairs.join("、")) };
+            let pairs = if sig_pairs.is_empty() { format!("{method_zh} 两两比较无显著差异的组对") } else { format!("{method_zh} 两两比较中 {total} 对里有 {n_sig} 对差异显著（{}）", sig_pairs.join("、")) };
             format!(
                 "“{}”在 {k} 个组中的均值从 {}（“{}”）到 {}（“{}”），相差 {}；该差异{sig}，{pairs}。",
                 g.value,
