@@ -571,3 +571,31 @@ mod distribution_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        #[test]
+        fn f_is_invariant_to_group_order_and_p_in_unit_interval(
+            a in prop::collection::vec(-1e3f64..1e3, 2..12),
+            b in prop::collection::vec(-1e3f64..1e3, 2..12),
+            c in prop::collection::vec(-1e3f64..1e3, 2..12),
+        ) {
+            if let (Some(x), Some(y)) = (one_way(&[&a, &b, &c], 0.95), one_way(&[&c, &a, &b], 0.95)) {
+                prop_assert!((x.statistic - y.statistic).abs() <= 1e-9 * x.statistic.abs().max(1.0));
+                prop_assert!((0.0..=1.0).contains(&x.p_value));
+                for pair in &x.pairwise {
+                    prop_assert!((0.0..=1.0).contains(&pair.p_adj));
+                    prop_assert!(pair.ci.0 <= pair.diff && pair.diff <= pair.ci.1);
+                }
+            }
+            if let Some(w) = welch(&[&a, &b, &c], 0.95) {
+                prop_assert!((0.0..=1.0).contains(&w.p_value));
+            }
+        }
+    }
+}

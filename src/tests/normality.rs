@@ -374,3 +374,33 @@ mod tests {
         assert!(lilliefors(&[1.0, 2.0, 3.0, 4.0]).is_none());
     }
 }
+
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn p_values_in_unit_interval_and_w_at_most_one(xs in prop::collection::vec(-1e6f64..1e6, 3..200)) {
+            for r in [anderson_darling(&xs), shapiro_wilk(&xs), lilliefors(&xs)].into_iter().flatten() {
+                prop_assert!((0.0..=1.0).contains(&r.p_value), "{r:?}");
+                prop_assert!(r.statistic.is_finite());
+            }
+            if let Some(r) = shapiro_wilk(&xs) {
+                prop_assert!(r.statistic > 0.0 && r.statistic <= 1.0 + 1e-12);
+            }
+        }
+
+        #[test]
+        fn statistics_do_not_depend_on_location_or_scale(xs in prop::collection::vec(-100f64..100.0, 8..60), a in -1e3f64..1e3, b in 0.01f64..100.0) {
+            let ys: Vec<f64> = xs.iter().map(|x| a + b * x).collect();
+            if let (Some(p), Some(q)) = (anderson_darling(&xs), anderson_darling(&ys)) {
+                prop_assert!((p.statistic - q.statistic).abs() < 1e-6 * p.statistic.max(1.0));
+            }
+            if let (Some(p), Some(q)) = (shapiro_wilk(&xs), shapiro_wilk(&ys)) {
+                prop_assert!((p.statistic - q.statistic).abs() < 1e-9);
+            }
+        }
+    }
+}
