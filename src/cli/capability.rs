@@ -1,8 +1,11 @@
 //! `qce capability FILE ...`: process capability.
 
-use super::common::{InputArgs, LayoutArgs};
+use super::common::{excluded_warning, InputArgs, LayoutArgs};
 use super::{Ctx, Output};
-use crate::error::Result;
+use crate::capability::{self, dist::DistKind, Model, Options, SigmaMethod, SpecLimits};
+use crate::dataset::{self, LayoutSpec};
+use crate::error::{QceError, Result};
+use crate::render;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -52,7 +55,54 @@ pub struct CapabilityArgs {
 }
 
 /// Run `qce capability`.
-pub fn run(args: &CapabilityArgs, _ctx: &Ctx) -> Result<Output> {
-    let _ = args;
-    Err(super::not_implemented("capability"))
+pub fn run(args: &CapabilityArgs, ctx: &Ctx) -> Result<Output> {
+    let opts = options(args)?;
+    let table = args.input.load()?;
+    let spec = LayoutSpec {
+        value: LayoutSpec::values_from_arg(&args.layout.value),
+        subgroup: args.layout.subgroup.clone(),
+        subgroup_size: args.layout.subgroup_size,
+        phase: args.layout.phase.clone(),
+        label: None,
+    };
+    let sg = dataset::subgroups(&table, &spec)?;
+    let mut warnings: Vec<String> = excluded_warning(&sg.value_name, &sg.excluded, ctx.lang).into_iter().collect();
+    if !sg.empty_subgroups.is_empty() {
+        warnings.push(ctx.lang.t("以下子组没有可用数值，已略去：", "subgroups without any usable value were left out: ").to_string() + &sg.empty_subgroups.join(", "));
+    }
+    let result = capability::capability(&sg, &opts)?;
+    warnings.extend(render::capability::warnings(&result, &sg, &opts, ctx.lang));
+    if let Some(path) = &args.out {
+        render::capability::write_figure(path, &result, &sg, &opts, ctx.lang)?;
+    }
+    let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the result: {e}")))?;
+    json["column"] = serde_json::json!(sg.value_name);
+    let text = render::capability::text_report(&result, &sg.value_name, ctx.lang);
+    Ok(Output { json, text, warnings })
+}
+
+/// The analysis options from the command line.
+fn options(args: &CapabilityArgs) -> Result<Options> {
+    let sigma = args.sigma.as_deref().map(str::parse::<SigmaMethod>).transpose()?;
+    let model = match (args.transform.as_deref(), args.dist.as_deref()) {
+        (Some(_), Some(_)) => return Err(QceError::usage("--transform and --dist are alternatives: give one of them")),
+        (Some(t), None) => match t.trim().to_ascii_lowercase().replace(['_', ' '], "-").as_str() {
+            "box-cox" | "boxcox" => Model::BoxCox { lambda: args.lambda },
+            _ => return Err(QceError::usage(format!("--transform {t}: the transform available is box-cox"))),
+        },
+        (None, Some(d)) => {
+            if args.lambda.is_some() {
+                return Err(QceError::usage("--lambda belongs to --transform box-cox, not to --dist"));
+            }
+            match d.parse::<DistKind>()? {
+                DistKind::Normal => Model::Normal,
+                k => Model::Dist(k),
+            }
+        }
+        (None, None) => match args.lambda {
+            Some(l) => Model::BoxCox { lambda: Some(l) },
+            None => Model::Normal,
+        },
+    };
+    Ok(Options { spec: SpecLimits { lsl: args.lsl, usl: args.usl, target: args.target }, sigma, conf: args.conf, model })
 }

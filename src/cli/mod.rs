@@ -136,7 +136,9 @@ fn lang_from_args(raw: &[std::ffi::OsString]) -> Option<Lang> {
     Lang::parse(raw.get(pos + 1)?.to_str()?)
 }
 
-fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
+/// Run one parsed command (also used by `compare`/`report` to run the contract commands they
+/// assemble, so their numbers equal the commands' by construction).
+pub(crate) fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
     match command {
         Command::Inspect(a) => inspect::run(&a, ctx),
         Command::Describe(a) => describe::run(&a, ctx),

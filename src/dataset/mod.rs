@@ -239,3 +239,6 @@ fn stage_spans(stage_idx: &[usize], names: &[String]) -> Result<Vec<StageSpan>> 
     }
     Ok(spans)
 }
+
+#[cfg(test)]
+mod tests;

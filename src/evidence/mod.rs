@@ -6,3 +6,5 @@ pub mod compare;
 pub mod project;
 pub mod report;
 pub mod review;
+pub mod bonett;
+pub mod compare_text;

@@ -50,6 +50,96 @@ pub fn parse_number(text: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// Excel's error values, as text.
+pub fn is_error_text(t: &str) -> bool {
+    matches!(
+        t.trim(),
+        "#DIV/0!" | "#N/A" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#NULL!" | "#GETTING_DATA" | "#DATA!" | "#SPILL!" | "#CALC!" | "#FIELD!" | "#BLOCKED!" | "#CONNECT!" | "#BUSY!" | "#UNKNOWN!"
+    )
+}
+
+/// What one cell's text is, before the column's type is known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CellClass {
+    /// Empty or only spaces.
+    Blank,
+    /// A number (value included).
+    Number(f64),
+    /// An Excel error value written as text (`#N/A`).
+    Error,
+    /// A date or date-time written as text.
+    Date,
+    /// Other text.
+    Text,
+}
+
+/// Classify a cell's text: blank, number, Excel error, date, or other text.
+pub(crate) fn classify(text: &str) -> CellClass {
+    let t = text.trim();
+    if t.is_empty() {
+        return CellClass::Blank;
+    }
+    if let Some(v) = parse_number(t) {
+        return CellClass::Number(v);
+    }
+    if t.starts_with('#') && is_error_text(t) {
+        return CellClass::Error;
+    }
+    if parse_date_text(t).is_some() {
+        return CellClass::Date;
+    }
+    CellClass::Text
+}
+
+/// Parse a date or date-time as people write it: `2024-03-01`, `2024-03-01 08:30[:00]`,
+/// `2024-03-01T08:30:00`, `2024/3/1`, `2024/3/1 8:30`, `2024.3.1`, `2024年3月1日` (optionally
+/// followed by a time). `None` when the text is not such a date.
+pub fn parse_date_text(text: &str) -> Option<chrono::NaiveDateTime> {
+    use chrono::{NaiveDate, NaiveTime};
+    let t = text.trim();
+    // Must start with a 4-digit year to be a date (avoids reading "1-2" or "3.5" as dates).
+    if t.len() < 8 || !t.as_bytes()[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let t = t.replace('年', "-").replace('月', "-").replace('日', " ").replace(['/', '.'], "-").replace('T', " ");
+    let t = t.trim();
+    let (date_part, time_part) = match t.split_once(' ') {
+        Some((d, tm)) => (d, Some(tm.trim())),
+        None => (t, None),
+    };
+    let mut it = date_part.split('-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    if it.next().is_some() {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let time = match time_part {
+        None | Some("") => NaiveTime::MIN,
+        Some(tm) => NaiveTime::parse_from_str(tm, "%H:%M:%S%.f").or_else(|_| NaiveTime::parse_from_str(tm, "%H:%M")).ok()?,
+    };
+    Some(date.and_time(time))
+}
+
+/// An Excel serial date (days since 1899-12-30, the 1900 date system; fraction = time of day)
+/// as a date-time. `None` outside Excel's range (1 to 2958465, i.e. 1900-01-01 to 9999-12-31).
+pub fn excel_serial_to_datetime(serial: f64) -> Option<chrono::NaiveDateTime> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Excel's 1900 leap-year bug: serials below 61 are one day later than the epoch count.
+    let serial = if serial < 61.0 { serial + 1.0 } else { serial };
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(chrono::NaiveTime::MIN);
+    let ms = (serial * 86_400_000.0).round() as i64;
+    epoch.checked_add_signed(chrono::Duration::milliseconds(ms))
+}
+
+/// ISO text of a date-time: `2024-03-01` at midnight, else `2024-03-01 08:30:00`.
+pub fn format_datetime(dt: &chrono::NaiveDateTime) -> String {
+    if dt.time() == chrono::NaiveTime::MIN { dt.format("%Y-%m-%d").to_string() } else { dt.format("%Y-%m-%d %H:%M:%S").to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +165,26 @@ mod tests {
         assert_eq!(parse_number(""), None);
         assert_eq!(parse_number("inf"), None);
         assert_eq!(parse_number("NaN"), None);
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        let d = |s: &str| parse_date_text(s).map(|x| format_datetime(&x));
+        assert_eq!(d("2024-03-01").as_deref(), Some("2024-03-01"));
+        assert_eq!(d("2024/3/1").as_deref(), Some("2024-03-01"));
+        assert_eq!(d("2024年3月1日").as_deref(), Some("2024-03-01"));
+        assert_eq!(d("2024-03-01 08:30").as_deref(), Some("2024-03-01 08:30:00"));
+        assert_eq!(d("2024-03-01T08:30:05").as_deref(), Some("2024-03-01 08:30:05"));
+        assert_eq!(d("2024-13-01"), None);
+        assert_eq!(d("abc"), None);
+        assert_eq!(d("12.5"), None);
+        // Excel serial 45352 is 2024-03-01 (1900 date system).
+        assert_eq!(excel_serial_to_datetime(45352.0).map(|x| format_datetime(&x)).as_deref(), Some("2024-03-01"));
+        assert_eq!(excel_serial_to_datetime(45352.5).map(|x| format_datetime(&x)).as_deref(), Some("2024-03-01 12:00:00"));
+        assert_eq!(classify(" #N/A "), CellClass::Error);
+        assert_eq!(classify("１２"), CellClass::Number(12.0));
+        assert_eq!(classify("2024/3/1"), CellClass::Date);
+        assert_eq!(classify(""), CellClass::Blank);
+        assert_eq!(classify("abc"), CellClass::Text);
     }
 }

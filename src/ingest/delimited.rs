@@ -5,8 +5,30 @@ use super::{Format, LoadOptions};
 use crate::error::{QceError, Result};
 use std::path::Path;
 
-/// Read a delimited text file.
+/// Read a delimited text file: the columnar fast path for UTF-8 files, else (GBK/GB18030,
+/// quoted fields spanning lines) the general reader below.
+///
+/// Ragged rows: a row with more non-empty fields than the header is an input error naming
+/// the row (a stray delimiter would otherwise shift values into the wrong column); trailing
+/// empty fields are ignored; a row with fewer fields has blanks in the missing columns.
 pub(crate) fn load(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::Table> {
+    let table = match super::fastcsv::open(path, shown, opts)? {
+        Some(t) => t,
+        None => load_general(path, shown, opts)?,
+    };
+    if table.height() == 0 {
+        return Err(QceError::input(format!(
+            "'{shown}' has a header (row {}) but no data rows below it. Add the measurements below the header.",
+            table.source.header_row
+        ))
+        .with_file(shown));
+    }
+    Ok(table)
+}
+
+/// The general reader: decode the whole file, split records (quotes may span lines), type
+/// the cells.
+fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::Table> {
     let bytes = std::fs::read(path).map_err(|e| QceError::input(format!("cannot read '{shown}': {e}")).with_file(shown))?;
     let (text, encoding) = decode(&bytes);
     if text.trim().is_empty() {
@@ -22,13 +44,25 @@ pub(crate) fn load(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super
         Some(h) => return Err(QceError::usage(format!("--header-row {h}: '{shown}' has {} rows", grid.len())).with_file(shown)),
         None => detect_header(&grid),
     };
-    let source = Source { file: shown.to_string(), format: Format::Csv, sheet: None, sheets: vec![], header_row: header + 1, encoding: Some(encoding), delimiter: Some(delim as char) };
-    let table = from_grid(source, &grid, header, 0, opts.skip_bad)?;
-    if table.height() == 0 {
-        return Err(QceError::input(format!("'{shown}' has a header (row {}) but no data rows below it.", header + 1)).with_file(shown));
+    let filled = |r: &Vec<RawCell>| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1);
+    let width = filled(&grid[header]);
+    if let Some(r) = (header + 1..grid.len()).find(|&r| filled(&grid[r]) > width) {
+        return Err(QceError::input(format!(
+            "'{shown}', row {}: {} fields but the header (row {}) has {width} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",
+            r + 1,
+            filled(&grid[r]),
+            header + 1,
+            super::fastcsv::display_delim(delim)
+        ))
+        .with_file(shown)
+        .with_row(r as u64 + 1));
     }
-    Ok(table)
+    let source = Source { file: shown.to_string(), format: Format::Csv, sheet: None, sheets: vec![], header_row: header + 1, encoding: Some(encoding), delimiter: Some(delim as char) };
+    from_grid(source, &grid, header, 1, 0, opts.skip_bad)
 }
+
+/// Rows below the header that set the table's width.
+const HEAD_ROWS: usize = 100;
 
 /// Decode bytes: UTF-8 (BOM stripped) when valid, else GB18030 (a superset of GBK).
 pub(crate) fn decode(bytes: &[u8]) -> (String, String) {
@@ -101,9 +135,45 @@ pub(crate) fn split_records(text: &str, delim: u8) -> Vec<Vec<String>> {
     out
 }
 
-/// The header: the first row that fills at least half of the widest row, below title rows.
+/// The header row (0-based index into `grid`): the first row, below any title rows, that
+/// fills at least half of the widest of the first 100 rows and (when the table has several
+/// columns) at least two cells. A title such as "XX公司 曲轴磨削尺寸记录表" (one cell, or a
+/// merged cell) and blank rows above the header are so skipped.
 pub(crate) fn detect_header(grid: &[Vec<RawCell>]) -> usize {
-    let filled = |r: &Vec<RawCell>| r.iter().filter(|c| **c != RawCell::Empty).count();
-    let width = grid.iter().take(100).map(filled).max().unwrap_or(0);
-    grid.iter().position(|r| filled(r) * 2 >= width.max(1) && filled(r) > 0).unwrap_or(0)
+    let filled = |r: &Vec<RawCell>| r.iter().filter(|c| c.is_filled()).count();
+    let width = grid.iter().take(HEAD_ROWS).map(filled).max().unwrap_or(0);
+    let need = if width >= 2 { 2.max(width.div_ceil(2)) } else { 1 };
+    grid.iter().take(HEAD_ROWS).position(|r| filled(r) >= need).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Vec<Vec<RawCell>> {
+        rows.iter().map(|r| r.iter().map(|s| if s.is_empty() { RawCell::Empty } else { RawCell::Text(s.to_string()) }).collect()).collect()
+    }
+
+    #[test]
+    fn header_below_title_rows() {
+        let g = grid(&[&["XX公司 曲轴磨削尺寸记录表", ""], &["", ""], &["序号", "直径"], &["1", "10.01"]]);
+        assert_eq!(detect_header(&g), 2);
+        let g = grid(&[&["x"], &["1"]]);
+        assert_eq!(detect_header(&g), 0);
+    }
+
+    #[test]
+    fn sniffs_delimiters() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter("a,b\n1,2\n"), b',');
+    }
+
+    #[test]
+    fn decodes_gbk() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("直径,阶段\n10.0,改进前\n");
+        let (text, enc) = decode(&bytes);
+        assert!(text.starts_with("直径"));
+        assert_eq!(enc, "GB18030");
+    }
 }

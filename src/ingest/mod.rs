@@ -12,10 +12,13 @@
 
 mod cell;
 mod delimited;
+mod fastcsv;
+mod parquet;
+mod sheet;
 mod table;
 
-pub use cell::{column_letter, parse_number, cell_address};
-pub use table::{CellNote, CellProblem, ColumnInfo, ColumnKind, Keys, NumericColumn, RowMap, Source, Table};
+pub use cell::{cell_address, column_letter, excel_serial_to_datetime, format_datetime, is_error_text, parse_date_text, parse_number};
+pub use table::{format_number, CellNote, CellProblem, ColumnInfo, ColumnKind, Keys, NumericColumn, RowMap, Source, Table, MAX_NOTES};
 
 use crate::error::{QceError, Result};
 use std::path::Path;
@@ -83,7 +86,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Table> {
     })?;
     match format {
         Format::Csv => delimited::load(path, &shown, opts),
-        other => Err(QceError::input(format!("'{shown}': reading {other:?} files is not implemented yet")).with_file(&shown)),
+        Format::Parquet => parquet::load(path, &shown, opts),
+        spreadsheet => sheet::load(path, &shown, spreadsheet, opts),
     }
 }
 

@@ -1,10 +1,22 @@
-//! The typed table every analysis reads: a polars `DataFrame` plus, per column, where each
-//! excluded cell was and why.
+//! The typed table every analysis reads: columns of numbers, text or dates plus, per column,
+//! where each excluded cell was and why.
+//!
+//! Two stores sit behind the same API: a polars `DataFrame` built when the file is read
+//! (spreadsheets, parquet, small or unusual text files), and a lazy columnar view of a large
+//! delimited file ([`super::fastcsv`]) whose columns are parsed on demand, in parallel,
+//! straight into `Vec<f64>`, so that a 10-million-row CSV never holds more than the one column
+//! an analysis asks for.
 
-use super::cell::{cell_address, column_letter, parse_number};
+use super::cell::{cell_address, classify, column_letter, excel_serial_to_datetime, format_datetime, parse_date_text, parse_number, CellClass};
+use super::fastcsv::LazyCsv;
 use crate::error::{QceError, Result};
+use chrono::NaiveDateTime;
 use polars::prelude::*;
 use serde::Serialize;
+use std::sync::OnceLock;
+
+/// At most this many cell notes of one kind are kept per column (counts stay exact).
+pub const MAX_NOTES: usize = 100_000;
 
 /// Where a table came from, as shown to the user in messages and in `inspect`.
 #[derive(Debug, Clone, Serialize)]
@@ -77,9 +89,14 @@ pub struct ColumnInfo {
     pub count: usize,
     /// Blank cells.
     pub blank: usize,
-    /// Excluded non-blank cells (error cells, bad text), in row order.
+    /// Excel error cells (exact count).
+    pub errors: usize,
+    /// Cells whose text does not fit the column's type (exact count).
+    pub bad: usize,
+    /// Excluded non-blank cells (error cells, bad text), in row order (at most
+    /// [`MAX_NOTES`] of each kind).
     pub notes: Vec<CellNote>,
-    /// Addresses of blank cells (in row order).
+    /// Addresses of blank cells, in row order (at most [`MAX_NOTES`]).
     pub blank_cells: Vec<String>,
 }
 
@@ -93,6 +110,37 @@ pub enum RowMap {
     },
     /// Data row i is at file row `rows[i]` (blank rows were skipped).
     Explicit(Vec<u64>),
+    /// Data rows start at `first` and run on, except the (sorted) blank file rows `skipped`.
+    Gaps {
+        /// File row (1-based) of the first line below the header.
+        first: u64,
+        /// Blank file rows skipped, ascending.
+        skipped: Vec<u64>,
+    },
+}
+
+impl RowMap {
+    /// File row (1-based) of data row `i`.
+    pub fn file_row(&self, i: usize) -> u64 {
+        match self {
+            RowMap::Contiguous { first } => first + i as u64,
+            RowMap::Explicit(v) => v.get(i).copied().unwrap_or(0),
+            RowMap::Gaps { first, skipped } => {
+                // Skipped row j has (skipped[j] - first - j) data rows before it; count the
+                // skipped rows that come before data row i (binary search: that is monotone).
+                let (mut lo, mut hi) = (0usize, skipped.len());
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    if skipped[mid].saturating_sub(*first + mid as u64) <= i as u64 {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                first + i as u64 + lo as u64
+            }
+        }
+    }
 }
 
 /// A column of numbers extracted for an analysis: one entry per table row, NaN where the cell
@@ -126,38 +174,128 @@ pub struct Keys {
     pub names: Vec<String>,
 }
 
+/// The data behind a table.
+#[derive(Debug)]
+pub(crate) enum Store {
+    /// Everything read: a polars frame and the column facts.
+    Frame { df: DataFrame, columns: Vec<ColumnInfo> },
+    /// A delimited file read column by column on demand; facts cached once computed.
+    Lazy { csv: LazyCsv, infos: Vec<OnceLock<ColumnInfo>> },
+}
+
 /// A typed table read from one file (one sheet).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Table {
     /// Where it came from.
     pub source: Source,
-    /// The data: Float64 (null = missing) for numbers, String for text and dates as text.
-    pub df: DataFrame,
-    /// Per-column facts, parallel to `df`'s columns.
-    pub columns: Vec<ColumnInfo>,
     /// File row of each data row.
     pub rows: RowMap,
     /// `--skip-bad` was given.
     pub skip_bad: bool,
+    names: Vec<String>,
+    letters: Vec<String>,
+    height: usize,
+    store: Store,
 }
 
 impl Table {
+    pub(crate) fn new(source: Source, names: Vec<String>, letters: Vec<String>, rows: RowMap, height: usize, store: Store, skip_bad: bool) -> Table {
+        Table { source, rows, skip_bad, names, letters, height, store }
+    }
+
     /// Number of data rows.
     pub fn height(&self) -> usize {
-        self.df.height()
+        self.height
+    }
+
+    /// Number of columns.
+    pub fn width(&self) -> usize {
+        self.names.len()
     }
 
     /// File row (1-based) of data row `i`.
     pub fn file_row(&self, i: usize) -> u64 {
-        match &self.rows {
-            RowMap::Contiguous { first } => first + i as u64,
-            RowMap::Explicit(v) => v.get(i).copied().unwrap_or(0),
-        }
+        self.rows.file_row(i)
     }
 
     /// Header names in order.
     pub fn names(&self) -> Vec<String> {
-        self.columns.iter().map(|c| c.name.clone()).collect()
+        self.names.clone()
+    }
+
+    /// Facts of column `i` (type, counts, excluded cells). On a large delimited file this
+    /// reads the column once and caches the result.
+    pub fn column(&self, i: usize) -> Result<ColumnInfo> {
+        match &self.store {
+            Store::Frame { columns, .. } => columns.get(i).cloned().ok_or_else(|| self.err(format!("no column #{}", i + 1))),
+            Store::Lazy { csv, infos } => {
+                let slot = infos.get(i).ok_or_else(|| self.err(format!("no column #{}", i + 1)))?;
+                if let Some(info) = slot.get() {
+                    return Ok(info.clone());
+                }
+                let (_, info) = csv.numeric_pass(i, &self.names[i], &self.letters[i], false, 0)?;
+                Ok(slot.get_or_init(|| info).clone())
+            }
+        }
+    }
+
+    /// Facts of every column.
+    pub fn columns(&self) -> Result<Vec<ColumnInfo>> {
+        (0..self.width()).map(|i| self.column(i)).collect()
+    }
+
+    /// The whole table as a polars `DataFrame`: numbers Float64 (null = missing), text and
+    /// dates (ISO text) as String. On a large delimited file this reads every column.
+    pub fn frame(&self) -> Result<DataFrame> {
+        match &self.store {
+            Store::Frame { df, .. } => Ok(df.clone()),
+            Store::Lazy { .. } => {
+                let mut cols = Vec::with_capacity(self.width());
+                for i in 0..self.width() {
+                    let info = self.column(i)?;
+                    let name = PlSmallStr::from(self.names[i].as_str());
+                    let series = if info.kind == ColumnKind::Number || info.kind == ColumnKind::Empty {
+                        let (values, _) = self.lazy_values(i)?;
+                        values.iter().map(|v| (!v.is_nan()).then_some(*v)).collect::<Float64Chunked>().with_name(name).into_series()
+                    } else {
+                        let texts = self.texts(i)?;
+                        Series::new(name, texts)
+                    };
+                    cols.push(series.into_column());
+                }
+                DataFrame::new(self.height, cols).map_err(|e| self.err(format!("{}: {e}", self.place())))
+            }
+        }
+    }
+
+    fn lazy_values(&self, i: usize) -> Result<(Vec<f64>, ColumnInfo)> {
+        match &self.store {
+            Store::Lazy { csv, infos } => {
+                let (values, info) = csv.numeric_pass(i, &self.names[i], &self.letters[i], true, self.height)?;
+                if let Some(slot) = infos.get(i) {
+                    let _ = slot.set(info.clone());
+                }
+                Ok((values, info))
+            }
+            Store::Frame { .. } => Err(self.err("internal: not a lazy table".into())),
+        }
+    }
+
+    /// Cell texts of column `i` (trimmed; `None` for blanks), numbers as written in the file.
+    fn texts(&self, i: usize) -> Result<Vec<Option<String>>> {
+        match &self.store {
+            Store::Frame { df, .. } => {
+                let col = df.columns()[i].as_materialized_series();
+                if let Ok(ca) = col.f64() {
+                    Ok(ca.iter().map(|v| v.map(format_number)).collect())
+                } else if let Ok(ca) = col.str() {
+                    Ok(ca.iter().map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect())
+                } else {
+                    Err(self.err(format!("{}: column '{}' cannot be read as text", self.place(), self.names[i])))
+                }
+            }
+            Store::Lazy { csv, .. } => csv.text_pass(i),
+        }
     }
 
     fn err(&self, message: String) -> QceError {
@@ -177,25 +315,30 @@ impl Table {
         let s = spec.trim();
         if let Some(n) = s.strip_prefix('#') {
             if let Ok(n) = n.trim().parse::<usize>() {
-                if n >= 1 && n <= self.columns.len() {
+                if n >= 1 && n <= self.width() {
                     return Ok(n - 1);
                 }
                 return Err(self
-                    .err(format!("{}: there is no column #{n}; the table has {} columns: {}.", self.place(), self.columns.len(), self.names().join(", ")))
+                    .err(format!("{}: there is no column #{n}; the table has {} columns: {}.", self.place(), self.width(), self.names.join(", ")))
                     .with_column(s));
             }
         }
-        if let Some(i) = self.columns.iter().position(|c| c.name == s) {
+        if let Some(i) = self.names.iter().position(|c| c == s) {
             return Ok(i);
         }
         let lower = s.to_lowercase();
-        if let Some(i) = self.columns.iter().position(|c| c.name.to_lowercase() == lower) {
+        if let Some(i) = self.names.iter().position(|c| c.to_lowercase() == lower) {
             return Ok(i);
         }
         let closest = self
-            .columns
+            .names
             .iter()
-            .map(|c| (strsim::normalized_damerau_levenshtein(&c.name.to_lowercase(), &lower), &c.name))
+            .map(|c| {
+                let name = c.to_lowercase();
+                // a header that contains what was asked (直径 → 直径(mm)) is a strong hint
+                let contains = !lower.is_empty() && (name.contains(&lower) || lower.contains(&name));
+                (strsim::normalized_damerau_levenshtein(&name, &lower) + if contains { 0.5 } else { 0.0 }, c)
+            })
             .filter(|(score, _)| *score > 0.4)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, n)| format!(" Did you mean '{n}'?"))
@@ -205,7 +348,7 @@ impl Table {
                 "{}: no column '{s}'. Columns found (header row {}): {}.{closest} A column can also be given by position, e.g. '#2'.",
                 self.place(),
                 self.source.header_row,
-                self.names().iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                self.names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
             ))
             .with_column(s))
     }
@@ -214,13 +357,41 @@ impl Table {
     /// naming the first such cell (unless `--skip-bad`, when it is missing and listed).
     pub fn numeric(&self, spec: &str) -> Result<NumericColumn> {
         let i = self.resolve(spec)?;
-        let info = &self.columns[i];
-        let col = self.df.columns()[i].as_materialized_series();
+        let (values, info) = match &self.store {
+            Store::Frame { df, columns } => {
+                let info = columns[i].clone();
+                self.check_numeric(i, &info)?;
+                let col = df.columns()[i].as_materialized_series();
+                let ca = col.f64().map_err(|e| self.err(format!("{}: column '{}': {e}", self.place(), info.name)))?;
+                let values: Vec<f64> = match ca.cont_slice() {
+                    Ok(s) => s.to_vec(),
+                    Err(_) => ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+                };
+                (values, info)
+            }
+            Store::Lazy { .. } => {
+                let (values, info) = self.lazy_values(i)?;
+                self.check_numeric(i, &info)?;
+                (values, info)
+            }
+        };
+        let mut notes: Vec<CellNote> = info
+            .blank_cells
+            .iter()
+            .map(|c| CellNote { cell: c.clone(), row: row_of(c), text: String::new(), problem: CellProblem::Blank })
+            .chain(info.notes.iter().cloned())
+            .collect();
+        notes.sort_by_key(|n| n.row);
+        Ok(NumericColumn { name: info.name.clone(), values, notes })
+    }
+
+    /// The error for a column that cannot give numbers (text, dates, empty, bad cells).
+    fn check_numeric(&self, i: usize, info: &ColumnInfo) -> Result<()> {
         if info.kind == ColumnKind::Text || info.kind == ColumnKind::Date {
-            let example = col
-                .str()
+            let example = self
+                .texts(i)
                 .ok()
-                .and_then(|ca| ca.iter().enumerate().find_map(|(r, v)| v.map(|t| (r, t.to_string()))))
+                .and_then(|t| t.into_iter().enumerate().find_map(|(r, v)| v.map(|t| (r, t))))
                 .map(|(r, t)| format!(" (e.g. cell {} holds '{t}')", cell_address(self.col_pos(i), self.file_row(r))))
                 .unwrap_or_default();
             return Err(self
@@ -234,11 +405,12 @@ impl Table {
                 .with_column(&info.name));
         }
         if info.kind == ColumnKind::Empty {
-            return Err(self.err(format!("{}: column '{}' is empty (no value in any row).", self.place(), info.name)).with_column(&info.name));
+            let what = if info.errors > 0 { format!("has no number: {} blank cells and {} Excel error cells", info.blank, info.errors) } else { "is empty (no value in any row)".to_string() };
+            return Err(self.err(format!("{}: column '{}' {what}. Choose a column with data.", self.place(), info.name)).with_column(&info.name));
         }
         let bad: Vec<&CellNote> = info.notes.iter().filter(|n| n.problem == CellProblem::BadText).collect();
         if let (Some(first), false) = (bad.first(), self.skip_bad) {
-            let more = if bad.len() > 1 { format!(" ({} more such cells: {})", bad.len() - 1, list_cells(bad[1..].iter().map(|n| n.cell.as_str()), 8)) } else { String::new() };
+            let more = if info.bad > 1 { format!(" ({} more such cells: {})", info.bad - 1, list_cells(bad[1..].iter().map(|n| n.cell.as_str()), 8)) } else { String::new() };
             return Err(self
                 .err(format!(
                     "{}, cell {}: '{}' is not a number (column '{}'){more}. Correct the cell, or pass --skip-bad to treat such cells as missing.",
@@ -251,66 +423,105 @@ impl Table {
                 .with_column(&info.name)
                 .with_cell(&first.cell));
         }
-        let ca = col.f64().map_err(|e| self.err(format!("{}: column '{}': {e}", self.place(), info.name)))?;
-        let values: Vec<f64> = ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
-        let mut notes: Vec<CellNote> = info
-            .blank_cells
-            .iter()
-            .map(|c| CellNote { cell: c.clone(), row: row_of(c), text: String::new(), problem: CellProblem::Blank })
-            .chain(info.notes.iter().cloned())
-            .collect();
-        notes.sort_by_key(|n| n.row);
-        Ok(NumericColumn { name: info.name.clone(), values, notes })
+        Ok(())
     }
 
     /// A column as labels: numbers written back as text (`1`, `74.03`), dates as ISO text.
     pub fn keys(&self, spec: &str) -> Result<Keys> {
         let i = self.resolve(spec)?;
-        let info = &self.columns[i];
-        let col = self.df.columns()[i].as_materialized_series();
-        let mut names: Vec<String> = Vec::new();
-        let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-        let mut codes = Vec::with_capacity(col.len());
-        let mut push = |label: Option<String>, codes: &mut Vec<Option<u32>>| {
-            codes.push(label.map(|l| {
-                if let Some(&c) = index.get(&l) {
-                    c
-                } else {
-                    let c = names.len() as u32;
-                    index.insert(l.clone(), c);
-                    names.push(l);
-                    c
-                }
-            }));
-        };
-        if let Ok(ca) = col.f64() {
-            let mut last: Option<(u64, u32)> = None;
-            for v in ca.iter() {
-                match v {
-                    Some(x) if last.is_some_and(|(b, _)| b == x.to_bits()) => codes.push(last.map(|(_, c)| c)),
-                    Some(x) => {
-                        push(Some(format_number(x)), &mut codes);
-                        last = codes.last().copied().flatten().map(|c| (x.to_bits(), c));
-                    }
-                    None => codes.push(None),
-                }
+        let name = self.names[i].clone();
+        if let Store::Frame { df, .. } = &self.store {
+            let col = df.columns()[i].as_materialized_series();
+            if let Ok(ca) = col.f64() {
+                return Ok(keys_of_numbers(name, ca));
             }
-        } else if let Ok(ca) = col.str() {
-            for v in ca.iter() {
-                push(v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()), &mut codes);
-            }
-        } else {
-            return Err(self.err(format!("{}: column '{}' cannot be used as labels", self.place(), info.name)));
         }
-        Ok(Keys { name: info.name.clone(), codes, names })
+        if let Store::Lazy { csv, .. } = &self.store {
+            let info = self.column(i)?;
+            let (codes, names) = csv.key_pass(i, info.kind == ColumnKind::Number, self.height)?;
+            return Ok(Keys { name, codes, names });
+        }
+        let texts = self.texts(i)?;
+        let mut coder = Coder::default();
+        let codes = texts.iter().map(|t| t.as_deref().map(|s| coder.code(s))).collect();
+        Ok(Keys { name, codes, names: coder.names })
+    }
+
+    /// A column as dates: Excel serial dates (number cells), ISO text (`2024-03-01`,
+    /// `2024-03-01 08:30:00`), `2024/3/1`, `2024年3月1日`. `None` for blank and error cells;
+    /// other text is an input error naming the cell (unless `--skip-bad`: then `None`).
+    pub fn dates(&self, spec: &str) -> Result<Vec<Option<NaiveDateTime>>> {
+        let i = self.resolve(spec)?;
+        let texts = self.texts(i)?;
+        let mut out = Vec::with_capacity(texts.len());
+        for (r, t) in texts.iter().enumerate() {
+            let v = match t.as_deref() {
+                None => None,
+                Some(s) => match parse_date_text(s).or_else(|| parse_number(s).and_then(excel_serial_to_datetime)) {
+                    Some(d) => Some(d),
+                    None if super::cell::is_error_text(s) || self.skip_bad => None,
+                    None => {
+                        let cell = cell_address(self.col_pos(i), self.file_row(r));
+                        return Err(self
+                            .err(format!("{}, cell {cell}: '{s}' is not a date (column '{}'). Write dates as 2024-03-01 or 2024/3/1, or pass --skip-bad.", self.place(), self.names[i]))
+                            .with_row(self.file_row(r))
+                            .with_column(&self.names[i])
+                            .with_cell(cell));
+                    }
+                },
+            };
+            out.push(v);
+        }
+        Ok(out)
     }
 
     fn numeric_names(&self) -> Vec<String> {
-        self.columns.iter().filter(|c| c.kind == ColumnKind::Number).map(|c| format!("'{}'", c.name)).collect()
+        (0..self.width()).filter(|&i| self.column(i).is_ok_and(|c| c.kind == ColumnKind::Number)).map(|i| format!("'{}'", self.names[i])).collect()
     }
 
     fn col_pos(&self, i: usize) -> usize {
-        letter_index(&self.columns[i].letter)
+        letter_index(&self.letters[i])
+    }
+}
+
+/// Labels of a Float64 column; runs of equal values reuse the last code without formatting.
+fn keys_of_numbers(name: String, ca: &Float64Chunked) -> Keys {
+    let mut coder = Coder::default();
+    let mut codes = Vec::with_capacity(ca.len());
+    let mut last: Option<(u64, u32)> = None;
+    for v in ca.iter() {
+        match v {
+            Some(x) => {
+                let code = match last {
+                    Some((b, c)) if b == x.to_bits() => c,
+                    _ => coder.code(&format_number(x)),
+                };
+                last = Some((x.to_bits(), code));
+                codes.push(Some(code));
+            }
+            None => codes.push(None),
+        }
+    }
+    Keys { name, codes, names: coder.names }
+}
+
+/// Codes labels in order of first appearance.
+#[derive(Default)]
+pub(crate) struct Coder {
+    pub(crate) names: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+}
+
+impl Coder {
+    /// The code of a label (new labels get the next code).
+    pub(crate) fn code(&mut self, label: &str) -> u32 {
+        if let Some(&c) = self.index.get(label) {
+            return c;
+        }
+        let c = self.names.len() as u32;
+        self.index.insert(label.to_string(), c);
+        self.names.push(label.to_string());
+        c
     }
 }
 
@@ -343,137 +554,309 @@ pub enum RawCell {
     Text(String),
     /// An Excel error value such as `#DIV/0!`.
     Error(String),
-    /// A date/time as ISO text.
-    Date(String),
+    /// A date/time (Excel date cell).
+    Date(NaiveDateTime),
 }
 
-/// Build a table from a grid of raw cells (rows as read, 0-based file row `r` is row r+1).
-/// `header` is the 0-based index of the header row in `grid`.
-pub(crate) fn from_grid(source: Source, grid: &[Vec<RawCell>], header: usize, first_col: usize, skip_bad: bool) -> Result<Table> {
-    let width = grid.iter().map(|r| r.len()).max().unwrap_or(0);
-    let header_cells = grid.get(header).cloned().unwrap_or_default();
-    let mut data_rows: Vec<usize> = (header + 1..grid.len()).filter(|&r| grid[r].iter().any(|c| *c != RawCell::Empty)).collect();
-    // trailing/embedded fully blank rows are skipped
-    data_rows.retain(|&r| r < grid.len());
-    let mut columns = Vec::new();
-    let mut infos = Vec::new();
-    let mut used_names: Vec<String> = Vec::new();
-    for c in 0..width {
-        let mut name = match header_cells.get(c) {
-            Some(RawCell::Text(t)) => t.trim().to_string(),
-            Some(RawCell::Number(x)) => format_number(*x),
-            Some(RawCell::Date(d)) => d.clone(),
-            _ => String::new(),
-        };
+impl RawCell {
+    /// The class of this cell, as for text cells.
+    fn class(&self) -> CellClass {
+        match self {
+            RawCell::Empty => CellClass::Blank,
+            RawCell::Number(x) => CellClass::Number(*x),
+            RawCell::Text(t) => classify(t),
+            RawCell::Error(_) => CellClass::Error,
+            RawCell::Date(_) => CellClass::Date,
+        }
+    }
+
+    /// The cell as text (trimmed): numbers shortest, dates ISO.
+    fn text(&self) -> String {
+        match self {
+            RawCell::Empty => String::new(),
+            RawCell::Number(x) => format_number(*x),
+            RawCell::Text(t) | RawCell::Error(t) => t.trim().to_string(),
+            RawCell::Date(d) => format_datetime(d),
+        }
+    }
+
+    /// True when the cell holds anything.
+    pub(crate) fn is_filled(&self) -> bool {
+        match self {
+            RawCell::Empty => false,
+            RawCell::Text(t) => !t.trim().is_empty(),
+            _ => true,
+        }
+    }
+}
+
+/// Running facts of one column while its cells are read: counts per class and the first
+/// [`MAX_NOTES`] unusual cells. Shared by every reader so that all formats type cells alike.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ColumnTally {
+    pub(crate) numbers: usize,
+    pub(crate) texts: usize,
+    pub(crate) dates: usize,
+    pub(crate) errors: usize,
+    pub(crate) blanks: usize,
+    /// File rows of blank cells (first MAX_NOTES).
+    pub(crate) blank_rows: Vec<u64>,
+    /// (file row, text, class) of error, date and text cells (first MAX_NOTES).
+    pub(crate) odd: Vec<(u64, String, CellClass)>,
+}
+
+impl ColumnTally {
+    /// Count one cell of file row `row`; `text` gives the cell's text only when it is needed.
+    pub(crate) fn add(&mut self, row: u64, class: CellClass, text: impl FnOnce() -> String) {
+        match class {
+            CellClass::Number(_) => self.numbers += 1,
+            CellClass::Blank => {
+                self.blanks += 1;
+                if self.blank_rows.len() < MAX_NOTES {
+                    self.blank_rows.push(row);
+                }
+            }
+            other => {
+                match other {
+                    CellClass::Error => self.errors += 1,
+                    CellClass::Date => self.dates += 1,
+                    _ => self.texts += 1,
+                }
+                if self.odd.len() < MAX_NOTES {
+                    self.odd.push((row, text(), other));
+                }
+            }
+        }
+    }
+
+    /// Append the tally of the rows that follow.
+    pub(crate) fn merge(&mut self, other: ColumnTally) {
+        self.numbers += other.numbers;
+        self.texts += other.texts;
+        self.dates += other.dates;
+        self.errors += other.errors;
+        self.blanks += other.blanks;
+        let room = MAX_NOTES.saturating_sub(self.blank_rows.len());
+        self.blank_rows.extend(other.blank_rows.into_iter().take(room));
+        let room = MAX_NOTES.saturating_sub(self.odd.len());
+        self.odd.extend(other.odd.into_iter().take(room));
+    }
+
+    /// The column's type: numbers when they outnumber text; dates when they dominate.
+    pub(crate) fn kind(&self) -> ColumnKind {
+        let (num, text, date) = (self.numbers, self.texts, self.dates);
+        if num + text + date == 0 {
+            ColumnKind::Empty
+        } else if date > num && date >= text {
+            ColumnKind::Date
+        } else if num > text {
+            // a few text cells in a mostly-numeric column are bad cells, not labels
+            ColumnKind::Number
+        } else {
+            ColumnKind::Text
+        }
+    }
+
+    /// The column's facts.
+    pub(crate) fn into_info(self, name: &str, letter: &str) -> ColumnInfo {
+        let kind = self.kind();
+        let addr = |row: u64| format!("{letter}{row}");
+        let mut notes = Vec::new();
+        let mut bad = 0usize;
+        let count;
+        match kind {
+            ColumnKind::Number | ColumnKind::Empty => {
+                count = self.numbers;
+                bad = self.texts + self.dates;
+                for (row, text, class) in &self.odd {
+                    let problem = if *class == CellClass::Error { CellProblem::ErrorCell } else { CellProblem::BadText };
+                    notes.push(CellNote { cell: addr(*row), row: *row, text: text.clone(), problem });
+                }
+            }
+            ColumnKind::Text => {
+                count = self.numbers + self.texts + self.dates;
+                for (row, text, class) in &self.odd {
+                    if *class == CellClass::Error {
+                        notes.push(CellNote { cell: addr(*row), row: *row, text: text.clone(), problem: CellProblem::ErrorCell });
+                    }
+                }
+            }
+            ColumnKind::Date => {
+                // numbers in a date column are Excel serial dates
+                count = self.dates + self.numbers;
+                for (row, text, class) in &self.odd {
+                    match class {
+                        CellClass::Error => notes.push(CellNote { cell: addr(*row), row: *row, text: text.clone(), problem: CellProblem::ErrorCell }),
+                        CellClass::Text => {
+                            bad += 1;
+                            notes.push(CellNote { cell: addr(*row), row: *row, text: text.clone(), problem: CellProblem::BadText });
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        ColumnInfo {
+            name: name.to_string(),
+            letter: letter.to_string(),
+            kind,
+            count,
+            blank: self.blanks,
+            errors: self.errors,
+            bad,
+            notes,
+            blank_cells: self.blank_rows.iter().map(|&r| addr(r)).collect(),
+        }
+    }
+}
+
+/// Header names of a header row: trimmed text; `column N` when blank; duplicates get their
+/// column letter appended.
+pub(crate) fn header_names(cells: &[String], first_col: usize) -> (Vec<String>, Vec<String>) {
+    let mut names: Vec<String> = Vec::with_capacity(cells.len());
+    let mut letters = Vec::with_capacity(cells.len());
+    for (c, cell) in cells.iter().enumerate() {
+        let letter = column_letter(first_col + c);
+        let mut name = cell.trim().to_string();
         if name.is_empty() {
             name = format!("column {}", c + 1);
         }
-        if used_names.contains(&name) {
-            name = format!("{name} ({})", column_letter(first_col + c));
+        if names.contains(&name) {
+            name = format!("{name} ({letter})");
         }
-        used_names.push(name.clone());
-        let letter = column_letter(first_col + c);
+        names.push(name);
+        letters.push(letter);
+    }
+    (names, letters)
+}
+
+/// Build a table from a grid of raw cells. Grid row `r` is file row `first_row + r` (1-based
+/// rows); grid column `c` is sheet column `first_col + c` (0-based). `header` is the grid
+/// index of the header row. Fully blank rows below the header are skipped.
+pub(crate) fn from_grid(mut source: Source, grid: &[Vec<RawCell>], header: usize, first_row: u64, first_col: usize, skip_bad: bool) -> Result<Table> {
+    let width = grid.iter().map(|r| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1)).max().unwrap_or(0);
+    let header_cells: Vec<String> = (0..width).map(|c| grid.get(header).and_then(|r| r.get(c)).map(RawCell::text).unwrap_or_default()).collect();
+    let (names, letters) = header_names(&header_cells, first_col);
+    let data_rows: Vec<usize> = (header + 1..grid.len()).filter(|&r| grid[r].iter().any(RawCell::is_filled)).collect();
+    let file_row = |r: usize| first_row + r as u64;
+    let mut columns = Vec::with_capacity(width);
+    let mut infos = Vec::with_capacity(width);
+    for c in 0..width {
         let cells: Vec<&RawCell> = data_rows.iter().map(|&r| grid[r].get(c).unwrap_or(&RawCell::Empty)).collect();
-        let kind = infer_kind(&cells);
-        let mut info = ColumnInfo { name: name.clone(), letter: letter.clone(), kind, count: 0, blank: 0, notes: Vec::new(), blank_cells: Vec::new() };
-        let series = match kind {
-            ColumnKind::Number | ColumnKind::Empty => {
-                let mut vals: Vec<Option<f64>> = Vec::with_capacity(cells.len());
-                for (k, cell) in cells.iter().enumerate() {
-                    let row = data_rows[k] as u64 + 1;
-                    let addr = || format!("{letter}{row}");
-                    let v = match cell {
-                        RawCell::Number(x) => Some(*x),
-                        RawCell::Text(t) => match parse_number(t) {
-                            Some(x) => Some(x),
-                            None if t.trim().is_empty() => {
-                                info.blank += 1;
-                                info.blank_cells.push(addr());
-                                None
-                            }
-                            None if is_error_text(t) => {
-                                info.notes.push(CellNote { cell: addr(), row, text: t.trim().to_string(), problem: CellProblem::ErrorCell });
-                                None
-                            }
-                            None => {
-                                info.notes.push(CellNote { cell: addr(), row, text: t.trim().to_string(), problem: CellProblem::BadText });
-                                None
-                            }
-                        },
-                        RawCell::Error(e) => {
-                            info.notes.push(CellNote { cell: addr(), row, text: e.clone(), problem: CellProblem::ErrorCell });
-                            None
-                        }
-                        RawCell::Date(d) => {
-                            info.notes.push(CellNote { cell: addr(), row, text: d.clone(), problem: CellProblem::BadText });
-                            None
-                        }
-                        RawCell::Empty => {
-                            info.blank += 1;
-                            info.blank_cells.push(addr());
-                            None
-                        }
-                    };
-                    if v.is_some() {
-                        info.count += 1;
-                    }
-                    vals.push(v);
-                }
-                Series::new(name.as_str().into(), vals)
-            }
+        let mut tally = ColumnTally::default();
+        for (k, cell) in cells.iter().enumerate() {
+            tally.add(file_row(data_rows[k]), cell.class(), || cell.text());
+        }
+        let info = tally.into_info(&names[c], &letters[c]);
+        let name = PlSmallStr::from(names[c].as_str());
+        let series = match info.kind {
+            ColumnKind::Number | ColumnKind::Empty => cells
+                .iter()
+                .map(|cell| match cell.class() {
+                    CellClass::Number(x) => Some(x),
+                    _ => None,
+                })
+                .collect::<Float64Chunked>()
+                .with_name(name)
+            .into_series(),
             ColumnKind::Text | ColumnKind::Date => {
-                let mut vals: Vec<Option<String>> = Vec::with_capacity(cells.len());
-                for (k, cell) in cells.iter().enumerate() {
-                    let row = data_rows[k] as u64 + 1;
-                    let v = match cell {
-                        RawCell::Empty => None,
-                        RawCell::Number(x) => Some(format_number(*x)),
-                        RawCell::Text(t) | RawCell::Date(t) | RawCell::Error(t) => Some(t.trim().to_string()).filter(|s| !s.is_empty()),
-                    };
-                    if v.is_none() {
-                        info.blank += 1;
-                        info.blank_cells.push(format!("{letter}{row}"));
-                    } else {
-                        info.count += 1;
-                    }
-                    vals.push(v);
-                }
-                Series::new(name.as_str().into(), vals)
+                let vals: Vec<Option<String>> = cells
+                    .iter()
+                    .map(|cell| match cell.class() {
+                        CellClass::Blank | CellClass::Error => None,
+                        _ => Some(cell.text()),
+                    })
+                    .collect();
+                Series::new(name, vals)
             }
         };
         columns.push(series.into_column());
         infos.push(info);
     }
     let df = DataFrame::new(data_rows.len(), columns).map_err(|e| QceError::input(format!("'{}': {e}", source.file)).with_file(&source.file))?;
-    let rows = RowMap::Explicit(data_rows.iter().map(|&r| r as u64 + 1).collect());
-    Ok(Table { source, df, columns: infos, rows, skip_bad })
+    let rows = RowMap::Explicit(data_rows.iter().map(|&r| file_row(r)).collect());
+    source.header_row = file_row(header) as usize;
+    let height = data_rows.len();
+    Ok(Table::new(source, names, letters, rows, height, Store::Frame { df, columns: infos }, skip_bad))
 }
 
-/// Excel's error values, as text.
-pub(crate) fn is_error_text(t: &str) -> bool {
-    matches!(t.trim(), "#DIV/0!" | "#N/A" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#NULL!" | "#GETTING_DATA" | "#SPILL!" | "#CALC!")
-}
-
-fn infer_kind(cells: &[&RawCell]) -> ColumnKind {
-    let (mut num, mut text, mut date) = (0usize, 0usize, 0usize);
-    for c in cells {
-        match c {
-            RawCell::Number(_) => num += 1,
-            RawCell::Text(t) if parse_number(t).is_some() => num += 1,
-            RawCell::Text(t) if t.trim().is_empty() || is_error_text(t) => {}
-            RawCell::Text(_) => text += 1,
-            RawCell::Date(_) => date += 1,
-            RawCell::Error(_) | RawCell::Empty => {}
-        }
+/// Build a table from a polars frame read as is (parquet): the header is row 1, data rows
+/// start at row 2; numbers stay numbers, text is typed cell by cell, dates become ISO text.
+pub(crate) fn from_frame(source: Source, df: DataFrame, skip_bad: bool) -> Result<Table> {
+    let height = df.height();
+    let cells: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let (names, letters) = header_names(&cells, 0);
+    let mut columns = Vec::with_capacity(cells.len());
+    let mut infos = Vec::with_capacity(cells.len());
+    let fail = |e: PolarsError| QceError::input(format!("'{}': {e}", source.file)).with_file(&source.file);
+    for (c, col) in df.columns().iter().enumerate() {
+        let s = col.as_materialized_series();
+        let name = PlSmallStr::from(names[c].as_str());
+        let dtype = s.dtype().clone();
+        let mut tally = ColumnTally::default();
+        let series = if dtype.is_primitive_numeric() || dtype == DataType::Boolean {
+            let f = s.cast(&DataType::Float64).map_err(fail)?;
+            let ca = f.f64().map_err(fail)?;
+            for (r, v) in ca.iter().enumerate() {
+                let class = match v {
+                    Some(x) if x.is_finite() => CellClass::Number(x),
+                    Some(_) => CellClass::Text,
+                    None => CellClass::Blank,
+                };
+                tally.add(r as u64 + 2, class, || v.map(|x| x.to_string()).unwrap_or_default());
+            }
+            let clean: Float64Chunked = ca.iter().map(|v| v.filter(|x| x.is_finite())).collect();
+            clean.with_name(name).into_series()
+        } else {
+            let texts = s.cast(&DataType::String).map_err(fail)?;
+            let ca = texts.str().map_err(fail)?;
+            let is_date = matches!(dtype, DataType::Date | DataType::Datetime(..));
+            for (r, v) in ca.iter().enumerate() {
+                let class = match v {
+                    None => CellClass::Blank,
+                    Some(_) if is_date => CellClass::Date,
+                    Some(t) => classify(t),
+                };
+                tally.add(r as u64 + 2, class, || v.unwrap_or_default().to_string());
+            }
+            let kind = tally.kind();
+            if kind == ColumnKind::Number {
+                let vals: Float64Chunked = ca.iter().map(|v| v.and_then(parse_number)).collect();
+                vals.with_name(name).into_series()
+            } else {
+                let vals: StringChunked = ca.iter().map(|v| v.map(|t| t.trim().replace('T', " ")).filter(|t| !t.is_empty())).collect();
+                vals.with_name(name).into_series()
+            }
+        };
+        infos.push(tally.into_info(&names[c], &letters[c]));
+        columns.push(series.into_column());
     }
-    if num + text + date == 0 {
-        ColumnKind::Empty
-    } else if date > num && date >= text {
-        ColumnKind::Date
-    } else if num > text {
-        // a few text cells in a mostly-numeric column are bad cells, not labels
-        ColumnKind::Number
-    } else {
-        ColumnKind::Text
+    let df = DataFrame::new(height, columns).map_err(fail)?;
+    Ok(Table::new(source, names, letters, RowMap::Contiguous { first: 2 }, height, Store::Frame { df, columns: infos }, skip_bad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_map_data_rows_to_file_rows() {
+        let m = RowMap::Gaps { first: 2, skipped: vec![4, 5, 9] };
+        let rows: Vec<u64> = (0..6).map(|i| m.file_row(i)).collect();
+        assert_eq!(rows, vec![2, 3, 6, 7, 8, 10]);
+    }
+
+    #[test]
+    fn tally_types_columns() {
+        let mut t = ColumnTally::default();
+        for (r, s) in [(2, "1.5"), (3, ""), (4, "#N/A"), (5, "abc"), (6, "２")] {
+            t.add(r, classify(s), || s.to_string());
+        }
+        let info = t.into_info("x", "B");
+        assert_eq!(info.kind, ColumnKind::Number);
+        assert_eq!((info.count, info.blank, info.errors, info.bad), (2, 1, 1, 1));
+        assert_eq!(info.blank_cells, vec!["B3"]);
+        assert_eq!(info.notes[1].cell, "B5");
+        assert_eq!(info.notes[1].problem, CellProblem::BadText);
     }
 }

@@ -1,1 +1,271 @@
-//! Within-subgroup sigma estimators.
+//! Within-subgroup sigma estimators (the σ of Shewhart limits and of Cp/Cpk), with the degrees
+//! of freedom Minitab uses for capability confidence intervals.
+//!
+//! Unequal subgroup sizes follow Minitab ("Methods and formulas" of Xbar-R / Xbar-S charts):
+//! * R̄: σ = Σ fᵢ·Rᵢ/d2(nᵢ) / Σ fᵢ with fᵢ = d2(nᵢ)²/d3(nᵢ)² (equal n: R̄/d2(n));
+//! * S̄: σ = Σ hᵢ·Sᵢ/c4(nᵢ) / Σ hᵢ with hᵢ = c4(nᵢ)²/(1 − c4(nᵢ)²) (equal n: S̄/c4(n));
+//! * pooled: sp = √(Σ(nᵢ−1)sᵢ² / Σ(nᵢ−1)), σ = sp / c4(Σ(nᵢ−1)+1);
+//! * MR: σ = MR̄/d2(2), moving ranges of consecutive observations inside the stage.
+//!
+//! Subgroups of one observation carry no within-subgroup information and are left out of R̄,
+//! S̄ and pooled.
+
+use crate::dataset::{StageSpan, Subgroups};
+use crate::error::{QceError, Result};
+use crate::spc::constants::{c4, d2, d3};
+use serde::Serialize;
+use std::str::FromStr;
+
+/// Which within-subgroup estimator of σ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SigmaMethod {
+    /// Average range: R̄/d2.
+    Rbar,
+    /// Average standard deviation: S̄/c4.
+    Sbar,
+    /// Pooled standard deviation with the c4 unbiasing constant.
+    Pooled,
+    /// Average moving range (span 2): MR̄/d2(2).
+    Mr,
+}
+
+impl SigmaMethod {
+    /// The contract's string: "rbar", "sbar", "pooled", "mr".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigmaMethod::Rbar => "rbar",
+            SigmaMethod::Sbar => "sbar",
+            SigmaMethod::Pooled => "pooled",
+            SigmaMethod::Mr => "mr",
+        }
+    }
+}
+
+impl FromStr for SigmaMethod {
+    type Err = QceError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "rbar" => Ok(SigmaMethod::Rbar),
+            "sbar" => Ok(SigmaMethod::Sbar),
+            "pooled" => Ok(SigmaMethod::Pooled),
+            "mr" | "mrbar" => Ok(SigmaMethod::Mr),
+            other => Err(QceError::usage(format!("unknown sigma method '{other}': use rbar, sbar, pooled or mr"))),
+        }
+    }
+}
+
+/// A within-subgroup σ with the degrees of freedom attached to it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SigmaEstimate {
+    /// The estimator used.
+    pub method: SigmaMethod,
+    /// The estimate of σ.
+    pub sigma: f64,
+    /// Degrees of freedom for capability intervals (Minitab, Normal Capability Analysis
+    /// "Methods and formulas"): R̄ 0.9·k·(n̄−1); MR N−1; pooled Σ(nᵢ−1); S̄: Σhᵢ/2, the
+    /// chi-square df whose variance matches Var(σ̂) (Patnaik 1949 approximation; equals
+    /// k·c4²/(2(1−c4²)) for equal n, e.g. 3.79·k for n = 5 against pooled 4·k).
+    pub df: f64,
+}
+
+/// The default estimator of the matching chart: MR for individuals, R̄ for subgroups.
+pub fn default_method(sg: &Subgroups) -> SigmaMethod {
+    if sg.individuals { SigmaMethod::Mr } else { SigmaMethod::Rbar }
+}
+
+/// Within-subgroup σ of one stage by the chosen method.
+///
+/// Errors (`QceError::analysis`) when the stage has too few data for the method (no subgroup
+/// of two or more for R̄/S̄/pooled, fewer than two observations for MR) or no within-subgroup
+/// variation at all (σ = 0).
+pub fn sigma_within(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod) -> Result<SigmaEstimate> {
+    let est = match method {
+        SigmaMethod::Rbar => rbar(sg, stage),
+        SigmaMethod::Sbar => sbar(sg, stage),
+        SigmaMethod::Pooled => pooled(sg, stage),
+        SigmaMethod::Mr => moving_range(sg.stage_values(stage)),
+    }
+    .ok_or_else(|| too_few(sg, stage, method))?;
+    if !(est.sigma > 0.0) || !est.sigma.is_finite() {
+        return Err(QceError::analysis(format!(
+            "{}: no within-subgroup variation in stage '{}' (σ = 0): a control chart or capability needs varying data",
+            sg.value_name, stage.name
+        )));
+    }
+    Ok(SigmaEstimate { method, ..est })
+}
+
+fn too_few(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod) -> QceError {
+    let need = match method {
+        SigmaMethod::Mr => "at least 2 observations",
+        _ => "at least one subgroup of 2 or more observations (use --subgroup, --subgroup-size or --sigma mr)",
+    };
+    let where_ = if stage.name == "all" { String::new() } else { format!(" in stage '{}'", stage.name) };
+    QceError::analysis(format!("{}: too few data{where_} for sigma by {}: need {need}", sg.value_name, method.as_str()))
+}
+
+/// Subgroups of the stage with at least two observations.
+fn multi<'a>(sg: &'a Subgroups, stage: &StageSpan) -> impl Iterator<Item = &'a [f64]> + use<'a> {
+    (stage.start..stage.end).map(|i| sg.subgroup(i)).filter(|s| s.len() >= 2)
+}
+
+/// Range of a slice (max − min).
+pub fn range(xs: &[f64]) -> f64 {
+    let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    hi - lo
+}
+
+/// R̄/d2 (Montgomery 7e eq. 6.6); unequal n: Minitab's fᵢ-weighted mean of Rᵢ/d2(nᵢ).
+fn rbar(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
+    let groups: Vec<&[f64]> = multi(sg, stage).collect();
+    let first = groups.first()?.len();
+    let k = groups.len() as f64;
+    let nbar = groups.iter().map(|g| g.len() as f64).sum::<f64>() / k;
+    let sigma = if groups.iter().all(|g| g.len() == first) {
+        groups.iter().map(|g| range(g)).sum::<f64>() / k / d2(first)
+    } else {
+        let (mut num, mut den) = (0.0, 0.0);
+        for g in &groups {
+            let n = g.len();
+            let f = (d2(n) / d3(n)).powi(2);
+            num += f * range(g) / d2(n);
+            den += f;
+        }
+        num / den
+    };
+    Some(SigmaEstimate { method: SigmaMethod::Rbar, sigma, df: 0.9 * k * (nbar - 1.0) })
+}
+
+/// S̄/c4 (Montgomery 7e eq. 6.27); unequal n: Minitab's hᵢ-weighted mean of Sᵢ/c4(nᵢ).
+fn sbar(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
+    let groups: Vec<&[f64]> = multi(sg, stage).collect();
+    let first = groups.first()?.len();
+    let h = |n: usize| c4(n).powi(2) / (1.0 - c4(n).powi(2));
+    let df = groups.iter().map(|g| h(g.len())).sum::<f64>() / 2.0;
+    let sigma = if groups.iter().all(|g| g.len() == first) {
+        groups.iter().map(|g| crate::num::sd(g)).sum::<f64>() / groups.len() as f64 / c4(first)
+    } else {
+        let (mut num, mut den) = (0.0, 0.0);
+        for g in &groups {
+            let n = g.len();
+            num += h(n) * crate::num::sd(g) / c4(n);
+            den += h(n);
+        }
+        num / den
+    };
+    Some(SigmaEstimate { method: SigmaMethod::Sbar, sigma, df })
+}
+
+/// Pooled sd / c4(Σ(nᵢ−1)+1) (Minitab's default for Xbar-S with unequal n and for capability).
+fn pooled(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
+    let (mut ss, mut df) = (0.0, 0usize);
+    for g in multi(sg, stage) {
+        ss += crate::num::sum_sq_dev(g, crate::num::mean(g));
+        df += g.len() - 1;
+    }
+    if df == 0 {
+        return None;
+    }
+    let sp = (ss / df as f64).sqrt();
+    Some(SigmaEstimate { method: SigmaMethod::Pooled, sigma: sp / c4(df + 1), df: df as f64 })
+}
+
+/// MR̄/d2(2) over consecutive observations (Montgomery 7e eq. 6.33); df N−1 (Minitab).
+fn moving_range(xs: &[f64]) -> Option<SigmaEstimate> {
+    if xs.len() < 2 {
+        return None;
+    }
+    let mrbar = xs.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>() / (xs.len() - 1) as f64;
+    Some(SigmaEstimate { method: SigmaMethod::Mr, sigma: mrbar / d2(2), df: (xs.len() - 1) as f64 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sg(groups: &[&[f64]]) -> Subgroups {
+        let mut values = Vec::new();
+        let mut offsets = vec![0];
+        for g in groups {
+            values.extend_from_slice(g);
+            offsets.push(values.len());
+        }
+        let k = groups.len();
+        Subgroups {
+            value_name: "x".into(),
+            values,
+            offsets,
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (0..k as u64).collect(),
+            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
+            excluded: vec![],
+            empty_subgroups: vec![],
+            individuals: groups.iter().all(|g| g.len() == 1),
+        }
+    }
+
+    #[test]
+    fn rbar_equal_n() {
+        let s = sg(&[&[1.0, 3.0, 2.0], &[4.0, 4.5, 5.0], &[0.0, 1.0, 0.5]]);
+        let e = sigma_within(&s, &s.stages[0], SigmaMethod::Rbar).unwrap();
+        assert!((e.sigma - (2.0 + 1.0 + 1.0) / 3.0 / 1.693).abs() < 1e-15);
+        assert!((e.df - 0.9 * 3.0 * 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rbar_unequal_n_weights_by_f() {
+        let s = sg(&[&[1.0, 3.0], &[4.0, 4.5, 5.0, 6.0]]);
+        let e = sigma_within(&s, &s.stages[0], SigmaMethod::Rbar).unwrap();
+        let (f2, f4) = ((1.128f64 / 0.8525033).powi(2), (2.059f64 / 0.8798108).powi(2));
+        let want = (f2 * 2.0 / 1.128 + f4 * 2.0 / 2.059) / (f2 + f4);
+        assert!((e.sigma - want).abs() < 1e-14);
+    }
+
+    #[test]
+    fn pooled_and_sbar() {
+        let a: &[f64] = &[1.0, 2.0, 4.0];
+        let b: &[f64] = &[2.0, 2.5];
+        let s = sg(&[a, b]);
+        let p = sigma_within(&s, &s.stages[0], SigmaMethod::Pooled).unwrap();
+        // R: sqrt((2*var(c(1,2,4)) + 1*var(c(2,2.5)))/3) / c4(4)
+        let want = ((2.0 * 7.0 / 3.0 + 0.125) / 3.0f64).sqrt() / c4(4);
+        assert!((p.sigma - want).abs() < 1e-14);
+        assert_eq!(p.df, 3.0);
+        let eq = sg(&[&[1.0, 2.0, 4.0], &[2.0, 2.5, 3.0]]);
+        let sb = sigma_within(&eq, &eq.stages[0], SigmaMethod::Sbar).unwrap();
+        let want = ((7.0f64 / 3.0).sqrt() + 0.5) / 2.0 / c4(3);
+        assert!((sb.sigma - want).abs() < 1e-14);
+    }
+
+    #[test]
+    fn moving_range_within_stage() {
+        let mut s = sg(&[&[1.0], &[3.0], &[2.0], &[10.0], &[11.0]]);
+        s.stages = vec![StageSpan { name: "a".into(), start: 0, end: 3 }, StageSpan { name: "b".into(), start: 3, end: 5 }];
+        let a = sigma_within(&s, &s.stages[0], SigmaMethod::Mr).unwrap();
+        assert!((a.sigma - 1.5 / 1.128).abs() < 1e-15);
+        assert_eq!(a.df, 2.0);
+        let b = sigma_within(&s, &s.stages[1], SigmaMethod::Mr).unwrap();
+        assert!((b.sigma - 1.0 / 1.128).abs() < 1e-15);
+        assert_eq!(default_method(&s), SigmaMethod::Mr);
+    }
+
+    #[test]
+    fn too_few_and_constant_are_analysis_errors() {
+        let s = sg(&[&[1.0]]);
+        let e = sigma_within(&s, &s.stages[0], SigmaMethod::Mr).unwrap_err();
+        assert_eq!(e.exit_code(), 4);
+        let e = sigma_within(&s, &s.stages[0], SigmaMethod::Rbar).unwrap_err();
+        assert_eq!(e.exit_code(), 4);
+        let c = sg(&[&[2.0, 2.0], &[2.0, 2.0]]);
+        assert_eq!(sigma_within(&c, &c.stages[0], SigmaMethod::Rbar).unwrap_err().exit_code(), 4);
+    }
+
+    #[test]
+    fn method_strings_round_trip() {
+        for m in [SigmaMethod::Rbar, SigmaMethod::Sbar, SigmaMethod::Pooled, SigmaMethod::Mr] {
+            assert_eq!(m.as_str().parse::<SigmaMethod>().unwrap(), m);
+        }
+        assert!("median".parse::<SigmaMethod>().is_err());
+    }
+}

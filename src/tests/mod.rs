@@ -4,6 +4,7 @@
 //! source cited (Shapiro–Wilk, Anderson–Darling p, Lilliefors p, studentized range, exact
 //! rank distributions).
 
+pub mod alternative;
 pub mod anova;
 pub mod contingency;
 pub mod normality;

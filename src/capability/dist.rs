@@ -1,0 +1,449 @@
+//! Non-normal capability with a fitted distribution: maximum-likelihood fits of the Weibull,
+//! lognormal, gamma and exponential distributions (two-parameter, no threshold), indices by
+//! the percentile method (ISO 22514-2:2017 §6.2, Clements 1989), expected PPM from the fitted
+//! distribution, and the Anderson–Darling statistic of each fit (Stephens 1974) to choose one.
+
+use super::{indices, ppm, ci, Options, SigmaMethod, StageCapability};
+use crate::dataset::{StageSpan, Subgroups};
+use crate::error::{QceError, Result};
+use serde::Serialize;
+use statrs::distribution::{Continuous, ContinuousCDF, Gamma, Normal};
+use statrs::function::gamma::digamma;
+use std::collections::BTreeMap;
+
+/// A distribution family to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DistKind {
+    /// Normal (for comparison in the list of fits).
+    Normal,
+    /// Two-parameter Weibull (shape k, scale λ).
+    Weibull,
+    /// Lognormal (meanlog μ, sdlog σ).
+    Lognormal,
+    /// Gamma (shape α, rate β).
+    Gamma,
+    /// Exponential (rate).
+    Exponential,
+}
+
+impl DistKind {
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DistKind::Normal => "normal",
+            DistKind::Weibull => "weibull",
+            DistKind::Lognormal => "lognormal",
+            DistKind::Gamma => "gamma",
+            DistKind::Exponential => "exponential",
+        }
+    }
+    /// Chinese name.
+    pub fn zh(self) -> &'static str {
+        match self {
+            DistKind::Normal => "正态",
+            DistKind::Weibull => "威布尔",
+            DistKind::Lognormal => "对数正态",
+            DistKind::Gamma => "伽马",
+            DistKind::Exponential => "指数",
+        }
+    }
+    /// Every family, in the order fits are tried.
+    pub const ALL: [DistKind; 5] = [DistKind::Normal, DistKind::Weibull, DistKind::Lognormal, DistKind::Gamma, DistKind::Exponential];
+}
+
+impl std::str::FromStr for DistKind {
+    type Err = QceError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "weibull" => Ok(DistKind::Weibull),
+            "lognormal" | "log-normal" | "lnorm" => Ok(DistKind::Lognormal),
+            "gamma" => Ok(DistKind::Gamma),
+            "exponential" | "exp" => Ok(DistKind::Exponential),
+            "normal" => Ok(DistKind::Normal),
+            _ => Err(QceError::usage(format!("--dist {s}: use weibull, lognormal, gamma or exponential"))),
+        }
+    }
+}
+
+/// A fitted distribution with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fitted {
+    /// N(mean, sd²), sd the MLE (n denominator).
+    Normal { mean: f64, sd: f64 },
+    /// Weibull: F(x) = 1 − exp(−(x/scale)^shape).
+    Weibull { shape: f64, scale: f64 },
+    /// Lognormal: ln X ~ N(meanlog, sdlog²).
+    Lognormal { meanlog: f64, sdlog: f64 },
+    /// Gamma with shape α and rate β (mean α/β).
+    Gamma { shape: f64, rate: f64 },
+    /// Exponential with rate (mean 1/rate).
+    Exponential { rate: f64 },
+}
+
+impl Fitted {
+    /// The family.
+    pub fn kind(&self) -> DistKind {
+        match self {
+            Fitted::Normal { .. } => DistKind::Normal,
+            Fitted::Weibull { .. } => DistKind::Weibull,
+            Fitted::Lognormal { .. } => DistKind::Lognormal,
+            Fitted::Gamma { .. } => DistKind::Gamma,
+            Fitted::Exponential { .. } => DistKind::Exponential,
+        }
+    }
+
+    /// Parameters by name (R's names: shape/scale, meanlog/sdlog, shape/rate, rate).
+    pub fn parameters(&self) -> BTreeMap<&'static str, f64> {
+        match *self {
+            Fitted::Normal { mean, sd } => [("mean", mean), ("sd", sd)].into(),
+            Fitted::Weibull { shape, scale } => [("shape", shape), ("scale", scale)].into(),
+            Fitted::Lognormal { meanlog, sdlog } => [("meanlog", meanlog), ("sdlog", sdlog)].into(),
+            Fitted::Gamma { shape, rate } => [("shape", shape), ("rate", rate)].into(),
+            Fitted::Exponential { rate } => [("rate", rate)].into(),
+        }
+    }
+
+    /// Cumulative distribution function.
+    pub fn cdf(&self, x: f64) -> f64 {
+        match *self {
+            Fitted::Normal { mean, sd } => Normal::standard().cdf((x - mean) / sd),
+            Fitted::Lognormal { meanlog, sdlog } => if x <= 0.0 { 0.0 } else { Normal::standard().cdf((x.ln() - meanlog) / sdlog) },
+            Fitted::Weibull { shape, scale } => if x <= 0.0 { 0.0 } else { -(-(x / scale).powf(shape)).exp_m1() },
+            Fitted::Gamma { shape, rate } => if x <= 0.0 { 0.0 } else { gamma(shape, rate).map_or(f64::NAN, |g| g.cdf(x)) },
+            Fitted::Exponential { rate } => if x <= 0.0 { 0.0 } else { -(-rate * x).exp_m1() },
+        }
+    }
+
+    /// Survival function 1 − F(x), computed directly (precise in the upper tail).
+    pub fn sf(&self, x: f64) -> f64 {
+        match *self {
+            Fitted::Normal { mean, sd } => Normal::standard().sf((x - mean) / sd),
+            Fitted::Lognormal { meanlog, sdlog } => if x <= 0.0 { 1.0 } else { Normal::standard().sf((x.ln() - meanlog) / sdlog) },
+            Fitted::Weibull { shape, scale } => if x <= 0.0 { 1.0 } else { (-(x / scale).powf(shape)).exp() },
+            Fitted::Gamma { shape, rate } => if x <= 0.0 { 1.0 } else { gamma(shape, rate).map_or(f64::NAN, |g| g.sf(x)) },
+            Fitted::Exponential { rate } => if x <= 0.0 { 1.0 } else { (-rate * x).exp() },
+        }
+    }
+
+    /// Density.
+    pub fn pdf(&self, x: f64) -> f64 {
+        match *self {
+            Fitted::Normal { mean, sd } => Normal::new(mean, sd).map_or(f64::NAN, |d| d.pdf(x)),
+            Fitted::Lognormal { meanlog, sdlog } => {
+                if x <= 0.0 { 0.0 } else { Normal::standard().pdf((x.ln() - meanlog) / sdlog) / (x * sdlog) }
+            }
+            Fitted::Weibull { shape, scale } => {
+                if x <= 0.0 { 0.0 } else { let z = x / scale; shape / scale * z.powf(shape - 1.0) * (-z.powf(shape)).exp() }
+            }
+            Fitted::Gamma { shape, rate } => if x <= 0.0 { 0.0 } else { gamma(shape, rate).map_or(f64::NAN, |g| g.pdf(x)) },
+            Fitted::Exponential { rate } => if x < 0.0 { 0.0 } else { rate * (-rate * x).exp() },
+        }
+    }
+
+    /// Quantile function.
+    pub fn quantile(&self, p: f64) -> f64 {
+        match *self {
+            Fitted::Normal { mean, sd } => mean + sd * Normal::standard().inverse_cdf(p),
+            Fitted::Lognormal { meanlog, sdlog } => (meanlog + sdlog * Normal::standard().inverse_cdf(p)).exp(),
+            Fitted::Weibull { shape, scale } => scale * (-(-p).ln_1p()).powf(1.0 / shape),
+            // Quantile of the unit-rate gamma, scaled: keeps the search well conditioned.
+            Fitted::Gamma { shape, rate } => gamma(shape, 1.0).map_or(f64::NAN, |g| g.inverse_cdf(p)) / rate,
+            Fitted::Exponential { rate } => -(-p).ln_1p() / rate,
+        }
+    }
+
+    /// Log-likelihood of the data.
+    pub fn log_likelihood(&self, xs: &[f64]) -> f64 {
+        xs.iter().map(|&x| self.pdf(x).ln()).sum()
+    }
+}
+
+fn gamma(shape: f64, rate: f64) -> Option<Gamma> {
+    Gamma::new(shape, rate).ok()
+}
+
+/// Maximum-likelihood fit of a family to positive data (normal: any data).
+pub fn fit(kind: DistKind, xs: &[f64]) -> Result<Fitted> {
+    if xs.len() < 2 {
+        return Err(QceError::analysis("a distribution fit needs at least 2 values"));
+    }
+    if kind != DistKind::Normal {
+        if let Some(bad) = xs.iter().find(|&&x| !(x > 0.0)) {
+            return Err(QceError::analysis(format!(
+                "the {} distribution needs positive data, but the data contain {bad}; use the normal model, or shift the data",
+                kind.as_str()
+            )));
+        }
+    }
+    let n = xs.len() as f64;
+    let mean = crate::num::mean(xs);
+    let fitted = match kind {
+        DistKind::Normal => Fitted::Normal { mean, sd: (crate::num::sum_sq_dev(xs, mean) / n).sqrt() },
+        DistKind::Exponential => Fitted::Exponential { rate: 1.0 / mean },
+        DistKind::Lognormal => {
+            let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+            let m = crate::num::mean(&logs);
+            Fitted::Lognormal { meanlog: m, sdlog: (crate::num::sum_sq_dev(&logs, m) / n).sqrt() }
+        }
+        DistKind::Weibull => fit_weibull(xs)?,
+        DistKind::Gamma => fit_gamma(xs, mean)?,
+    };
+    if fitted.parameters().values().any(|v| !v.is_finite()) {
+        return Err(QceError::analysis(format!("the {} fit did not converge for these data (zero spread?)", kind.as_str())));
+    }
+    Ok(fitted)
+}
+
+/// Weibull MLE: the shape k solves Σxᵏ ln x / Σxᵏ − 1/k − mean(ln x) = 0 (a strictly
+/// increasing function of k; Cohen 1965), found by bisection on ln k; scale = (Σxᵏ/n)^(1/k).
+/// Data are divided by their maximum first so that xᵏ cannot overflow.
+fn fit_weibull(xs: &[f64]) -> Result<Fitted> {
+    let xmax = xs.iter().copied().fold(f64::MIN, f64::max);
+    let logs: Vec<f64> = xs.iter().map(|x| (x / xmax).ln()).collect();
+    let mean_log = crate::num::mean(&logs);
+    let score = |k: f64| {
+        let (mut s0, mut s1) = (0.0, 0.0);
+        for &l in &logs {
+            let w = (k * l).exp();
+            s0 += w;
+            s1 += w * l;
+        }
+        s1 / s0 - 1.0 / k - mean_log
+    };
+    let k = bisect_increasing(score, 1e-3, 1e3)?;
+    let s0: f64 = logs.iter().map(|l| (k * l).exp()).sum::<f64>() / xs.len() as f64;
+    Ok(Fitted::Weibull { shape: k, scale: xmax * s0.powf(1.0 / k) })
+}
+
+/// Gamma MLE: the shape α solves ln α − ψ(α) = ln(x̄) − mean(ln x) (Choi & Wette 1969),
+/// bisection on ln α; rate = α/x̄.
+fn fit_gamma(xs: &[f64], mean: f64) -> Result<Fitted> {
+    let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+    let s = mean.ln() - crate::num::mean(&logs);
+    if !(s > 0.0) {
+        return Err(QceError::analysis("the gamma fit needs data with some spread"));
+    }
+    // ln α − ψ(α) decreases in α; its negative increases.
+    let alpha = bisect_increasing(|a| s - (a.ln() - digamma(a)), 1e-4, 1e8)?;
+    Ok(Fitted::Gamma { shape: alpha, rate: alpha / mean })
+}
+
+/// Root of an increasing function on [lo, hi] by bisection in the log scale, to the last bit.
+fn bisect_increasing(f: impl Fn(f64) -> f64, lo: f64, hi: f64) -> Result<f64> {
+    let (mut a, mut b) = (lo.ln(), hi.ln());
+    if !(f(lo) < 0.0 && f(hi) > 0.0) {
+        return Err(QceError::analysis("maximum-likelihood fit: no solution in the search range (data too extreme)"));
+    }
+    for _ in 0..200 {
+        let m = 0.5 * (a + b);
+        if m <= a || m >= b {
+            break;
+        }
+        if f(m.exp()) < 0.0 { a = m } else { b = m }
+    }
+    Ok((0.5 * (a + b)).exp())
+}
+
+/// Anderson–Darling statistic of sorted data against a fully specified CDF (Stephens 1974):
+/// A² = −n − (1/n)·Σ(2i − 1)[ln F(x₍ᵢ₎) + ln(1 − F(x₍ₙ₊₁₋ᵢ₎))].
+pub fn ad_statistic(sorted: &[f64], fitted: &Fitted) -> f64 {
+    let n = sorted.len();
+    let mut h = 0.0;
+    for i in 0..n {
+        let lf = fitted.cdf(sorted[i]).max(f64::MIN_POSITIVE).ln();
+        let ls = fitted.sf(sorted[n - 1 - i]).max(f64::MIN_POSITIVE).ln();
+        h += (2.0 * i as f64 + 1.0) * (lf + ls);
+    }
+    -(n as f64) - h / n as f64
+}
+
+/// The chosen distribution of a `--dist` study.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitInfo {
+    /// Family name.
+    pub distribution: DistKind,
+    /// Maximum-likelihood parameters.
+    pub parameters: BTreeMap<&'static str, f64>,
+    /// Log-likelihood at the fit.
+    pub log_likelihood: f64,
+    /// Anderson–Darling statistic of the fit.
+    pub ad_statistic: f64,
+    /// X₀.₀₀₁₃₅, the lower "−3σ" percentile.
+    pub p00135: f64,
+    /// X₀.₅, the median.
+    pub p50: f64,
+    /// X₀.₉₉₈₆₅, the upper "+3σ" percentile.
+    pub p99865: f64,
+}
+
+/// One candidate fit, for choosing a distribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitSummary {
+    /// Family name.
+    pub distribution: DistKind,
+    /// Maximum-likelihood parameters.
+    pub parameters: BTreeMap<&'static str, f64>,
+    /// Log-likelihood at the fit.
+    pub log_likelihood: f64,
+    /// Anderson–Darling statistic (smaller fits better).
+    pub ad_statistic: f64,
+}
+
+/// Fit every family that the data allow, best (smallest AD) first.
+pub fn all_fits(xs: &[f64]) -> Vec<FitSummary> {
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut out: Vec<FitSummary> = DistKind::ALL
+        .iter()
+        .filter_map(|&k| fit(k, xs).ok())
+        .map(|f| FitSummary {
+            distribution: f.kind(),
+            parameters: f.parameters(),
+            log_likelihood: f.log_likelihood(xs),
+            ad_statistic: ad_statistic(&sorted, &f),
+        })
+        .filter(|s| s.ad_statistic.is_finite())
+        .collect();
+    out.sort_by(|a, b| a.ad_statistic.total_cmp(&b.ad_statistic));
+    out
+}
+
+/// The percentile-method study of one stage with a fitted distribution. The within-sigma
+/// indices (Cp, Cpk) do not exist for a non-normal model (Minitab reports overall capability
+/// only) and are `None`; σ_within is still reported as a description of the data.
+pub(crate) fn dist_stage(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, opts: &Options, kind: DistKind) -> Result<StageCapability> {
+    let xs = sg.stage_values(st);
+    let fitted = fit(kind, xs)?;
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (q_lo, q_med, q_hi) = (fitted.quantile(0.00135), fitted.quantile(0.5), fitted.quantile(0.99865));
+    let o = indices::percentile_indices(q_lo, q_med, q_hi, &opts.spec);
+    let exp_o = ppm::expected(|x| fitted.cdf(x), |x| fitted.sf(x), &opts.spec);
+    let within = crate::spc::sigma::sigma_within(sg, st, method)?;
+    let info = FitInfo {
+        distribution: kind,
+        parameters: fitted.parameters(),
+        log_likelihood: fitted.log_likelihood(xs),
+        ad_statistic: ad_statistic(&sorted, &fitted),
+        p00135: q_lo,
+        p50: q_med,
+        p99865: q_hi,
+    };
+    Ok(StageCapability {
+        name: st.name.clone(),
+        n: xs.len(),
+        subgroups: st.end - st.start,
+        mean: crate::num::mean(xs),
+        sigma_within: within.sigma,
+        sigma_overall: crate::num::sd(xs),
+        sigma_method: within.method,
+        sigma_within_df: within.df,
+        lsl: opts.spec.lsl,
+        usl: opts.spec.usl,
+        target: opts.spec.target,
+        cp: None,
+        cpl: None,
+        cpu: None,
+        cpk: None,
+        cpm: None,
+        pp: o.potential,
+        ppl: o.lower,
+        ppu: o.upper,
+        ppk: o.k,
+        z_bench_within: None,
+        z_bench_overall: ppm::z_bench(&exp_o),
+        ci: ci::IndexCi { level: opts.conf, cp: None, cpk: None, pp: None, ppk: None },
+        ppm: ppm::Ppm { observed: ppm::observed(xs, &opts.spec), expected_within: None, expected_overall: exp_o },
+        normality: crate::tests::normality::anderson_darling(xs),
+        transform: None,
+        distribution: Some(info),
+        fits: all_fits(xs),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exponential_fit_is_the_mean() {
+        let f = fit(DistKind::Exponential, &[1.0, 2.0, 3.0, 6.0]).unwrap();
+        assert_eq!(f, Fitted::Exponential { rate: 1.0 / 3.0 });
+        // median of Exp(mean 3) = 3 ln 2
+        assert!((f.quantile(0.5) - 3.0 * 2f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantile_inverts_cdf() {
+        for f in [
+            Fitted::Weibull { shape: 1.7, scale: 3.0 },
+            Fitted::Lognormal { meanlog: 0.3, sdlog: 0.4 },
+            Fitted::Gamma { shape: 2.5, rate: 4.0 },
+            Fitted::Exponential { rate: 0.5 },
+        ] {
+            for p in [0.00135, 0.5, 0.99865] {
+                let q = f.quantile(p);
+                assert!((f.cdf(q) - p).abs() < 1e-9 * p.max(1e-3), "{f:?} {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn weibull_score_equation_holds_at_the_fit() {
+        let xs = [1.2, 0.8, 2.5, 1.9, 3.1, 0.6, 1.4, 2.2];
+        let Fitted::Weibull { shape, scale } = fit(DistKind::Weibull, &xs).unwrap() else { panic!() };
+        // ∂ℓ/∂scale = 0 ⇔ scale^k = mean(x^k)
+        let m: f64 = xs.iter().map(|x: &f64| x.powf(shape)).sum::<f64>() / xs.len() as f64;
+        assert!((scale.powf(shape) - m).abs() < 1e-10 * m);
+    }
+
+    #[test]
+    fn non_positive_data_are_refused() {
+        assert!(fit(DistKind::Weibull, &[1.0, 0.0, 2.0]).is_err());
+        assert!(fit(DistKind::Normal, &[1.0, 0.0, 2.0]).is_ok());
+    }
+
+    fn fixture() -> serde_json::Value {
+        serde_json::from_str(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/capability/fits.json"))).unwrap()
+    }
+    fn vec(v: &serde_json::Value) -> Vec<f64> {
+        v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    }
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        (a - b).abs() <= rel * b.abs()
+    }
+
+    /// fixtures/capability/fits.json (R: MASS::fitdistr, exact MLE by uniroot; call in the file).
+    #[test]
+    fn fits_match_r() {
+        let d = fixture();
+        let check = |key: &str, kind: DistKind, params: &[(&str, &str)]| {
+            let c = &d[key];
+            let xs = vec(&c["x"]);
+            let f = fit(kind, &xs).unwrap();
+            let p = f.parameters();
+            for (ours, theirs) in params {
+                let want = c[*theirs].as_f64().unwrap();
+                assert!(close(p[ours], want, 1e-9), "{key} {ours}: {} vs R {want}", p[ours]);
+            }
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let ad = c["ad"].as_f64().unwrap();
+            assert!(close(ad_statistic(&sorted, &f), ad, 1e-8), "{key} AD {} vs {ad}", ad_statistic(&sorted, &f));
+            for (p, q) in [0.00135, 0.5, 0.99865].iter().zip(vec(&c["quantiles"])) {
+                assert!(close(f.quantile(*p), q, 1e-8), "{key} q{p}: {} vs {q}", f.quantile(*p));
+            }
+            f
+        };
+        let w = check("weibull", DistKind::Weibull, &[("shape", "shape"), ("scale", "scale")]);
+        assert!(close(w.log_likelihood(&vec(&d["weibull"]["x"])), d["weibull"]["loglik"].as_f64().unwrap(), 1e-10));
+        check("lognormal", DistKind::Lognormal, &[("meanlog", "meanlog"), ("sdlog", "sdlog")]);
+        check("gamma", DistKind::Gamma, &[("shape", "shape"), ("rate", "rate")]);
+        check("exponential", DistKind::Exponential, &[("rate", "rate")]);
+        // MASS::fitdistr (optim) agrees with the exact MLE to its own tolerance.
+        let p = w.parameters();
+        assert!(close(p["shape"], d["weibull"]["fitdistr_shape"].as_f64().unwrap(), 1e-6));
+        assert!(close(p["scale"], d["weibull"]["fitdistr_scale"].as_f64().unwrap(), 1e-6));
+    }
+}

@@ -1,0 +1,592 @@
+//! Large UTF-8 delimited files read column by column, in parallel, without a `String` per cell.
+//!
+//! Opening a file reads its first lines (header detection, delimiter) and makes one
+//! structural pass over the body: lines, blank lines, ragged rows, UTF-8 validity. A column
+//! is parsed only when an analysis asks for it: the body is streamed in 8 MiB blocks, each
+//! block split at line boundaries into parts parsed in parallel (rayon) straight into
+//! `Vec<f64>` with `fast_float2`; only the exceptional cells (blank, Excel error, text) are
+//! noted with their addresses. The whole file is never held in memory, so a 10-million-row
+//! file costs the 80 MB of the one column asked for.
+//!
+//! Files this path does not handle (not UTF-8, a quoted field spanning lines, a header below
+//! the first 100 lines) go to the general reader ([`super::delimited`]).
+
+use super::cell::{classify, CellClass};
+use super::table::{header_names, Coder, ColumnInfo, ColumnTally, RawCell, RowMap, Source, Store, Table};
+use super::{Format, LoadOptions};
+use crate::error::{QceError, Result};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Bytes read per block.
+const BLOCK: usize = 8 << 20;
+/// Bytes of the file's start examined for the delimiter and the header.
+const PREFIX: usize = 256 << 10;
+/// Lines of the file's start examined for the header.
+const HEAD_LINES: usize = 100;
+
+/// A delimited file opened for column-wise reading.
+#[derive(Debug)]
+pub(crate) struct LazyCsv {
+    path: PathBuf,
+    shown: String,
+    delim: u8,
+    /// Byte offset of the first line below the header.
+    body_start: u64,
+    /// File row (1-based) of that line.
+    first_row: u64,
+    /// Number of columns.
+    width: usize,
+}
+
+/// Open a delimited file on the fast path; `Ok(None)` when the general reader must do it.
+pub(crate) fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Option<Table>> {
+    let io_err = |e: std::io::Error| QceError::input(format!("cannot read '{shown}': {e}")).with_file(shown);
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    let mut prefix = Vec::with_capacity(PREFIX);
+    (&mut file).take(PREFIX as u64).read_to_end(&mut prefix).map_err(io_err)?;
+    let at_eof = prefix.len() < PREFIX;
+    let bom = prefix.starts_with(b"\xEF\xBB\xBF");
+    let start = if bom { 3 } else { 0 };
+    let mut usable = &prefix[start..];
+    if !at_eof {
+        match memchr::memrchr(b'\n', usable) {
+            Some(p) => usable = &usable[..=p],
+            None => return Ok(None),
+        }
+    }
+    let Ok(text) = std::str::from_utf8(usable) else { return Ok(None) };
+    if text.trim().is_empty() {
+        return Err(QceError::input(format!("'{shown}' is empty: no header and no data. Export the sheet again with its data.")).with_file(shown));
+    }
+    let delim = super::delimited::sniff_delimiter(text);
+    // The first lines as cells, with each line's byte offset.
+    let mut head: Vec<Vec<RawCell>> = Vec::new();
+    let mut offsets: Vec<usize> = Vec::new();
+    let mut pos = 0usize;
+    for line in LineIter::new(usable).take(HEAD_LINES) {
+        offsets.push(pos);
+        pos += line.raw_len;
+        let Some(fields) = split_line(line.bytes, delim) else { return Ok(None) };
+        head.push(fields.iter().map(|f| if f.trim().is_empty() { RawCell::Empty } else { RawCell::Text(f.to_string()) }).collect());
+    }
+    offsets.push(pos);
+    let header = match opts.header_row {
+        Some(h) if h >= 1 && h <= head.len() => h - 1,
+        Some(_) => return Ok(None),
+        None => super::delimited::detect_header(&head),
+    };
+    let header_cells: Vec<String> = head[header].iter().map(|c| if let RawCell::Text(t) = c { t.clone() } else { String::new() }).collect();
+    let filled_width = |r: &Vec<RawCell>| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1);
+    // The header sets the width; longer data rows are ragged (an error, see delimited::load).
+    let width = filled_width(&head[header]).max(1);
+    let mut header_cells = header_cells;
+    header_cells.resize(width, String::new());
+    let (names, letters) = header_names(&header_cells, 0);
+    let csv = LazyCsv {
+        path: path.to_path_buf(),
+        shown: shown.to_string(),
+        delim,
+        body_start: (start + offsets[header + 1]) as u64,
+        first_row: header as u64 + 2,
+        width,
+    };
+    let Some(shape) = csv.structure()? else { return Ok(None) };
+    if let Some((row, fields)) = shape.ragged {
+        return Err(QceError::input(format!(
+            "'{shown}', row {row}: {fields} fields but the header (row {}) has {width} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",
+            header + 1,
+            display_delim(delim)
+        ))
+        .with_file(shown)
+        .with_row(row));
+    }
+    let height = (shape.lines - shape.blank_rows.len() as u64) as usize;
+    let rows = if shape.blank_rows.is_empty() { RowMap::Contiguous { first: csv.first_row } } else { RowMap::Gaps { first: csv.first_row, skipped: shape.blank_rows } };
+    let source = Source {
+        file: shown.to_string(),
+        format: Format::Csv,
+        sheet: None,
+        sheets: vec![],
+        header_row: header + 1,
+        encoding: Some(if bom { "UTF-8 (BOM)" } else { "UTF-8" }.to_string()),
+        delimiter: Some(delim as char),
+    };
+    let infos = (0..width).map(|_| OnceLock::new()).collect();
+    Ok(Some(Table::new(source, names, letters, rows, height, Store::Lazy { csv, infos }, opts.skip_bad)))
+}
+
+/// A delimiter as shown in messages.
+pub(crate) fn display_delim(d: u8) -> &'static str {
+    match d {
+        b'\t' => "tab",
+        b';' => ";",
+        _ => ",",
+    }
+}
+
+/// What the structural pass found.
+struct Shape {
+    lines: u64,
+    blank_rows: Vec<u64>,
+    ragged: Option<(u64, usize)>,
+}
+
+/// Per-part structural facts (rows are local line indices).
+#[derive(Default)]
+struct PartShape {
+    blank: Vec<u64>,
+    ragged: Option<(u64, usize)>,
+    fallback: bool,
+}
+
+impl LazyCsv {
+    /// The structural pass; `None` when the general reader must take over.
+    fn structure(&self) -> Result<Option<Shape>> {
+        let mut shape = Shape { lines: 0, blank_rows: Vec::new(), ragged: None };
+        let mut fallback = false;
+        let (delim, width) = (self.delim, self.width);
+        self.for_parts(
+            |part| {
+                let mut s = PartShape::default();
+                if std::str::from_utf8(part).is_err() {
+                    s.fallback = true;
+                    return (s, 0);
+                }
+                let n = scan_lines(part, delim, usize::MAX, |n, line, _, fields| {
+                    if is_blank(line, delim) {
+                        s.blank.push(n);
+                    } else if s.ragged.is_none() && (fields > width || fields == 0) {
+                        match count_fields(line, delim, width) {
+                            FieldCount::Fine => {}
+                            FieldCount::Extra(k) => s.ragged = Some((n, k)),
+                            FieldCount::OpenQuote => s.fallback = true,
+                        }
+                    }
+                });
+                (s, n)
+            },
+            |s, first_row| {
+                fallback |= s.fallback;
+                shape.blank_rows.extend(s.blank.iter().map(|r| r + first_row));
+                if shape.ragged.is_none() {
+                    shape.ragged = s.ragged.map(|(r, k)| (r + first_row, k));
+                }
+            },
+            &mut shape.lines,
+        )?;
+        Ok((!fallback).then_some(shape))
+    }
+
+    /// Parse column `i` as numbers: values (NaN = missing; empty when `want_values` is false)
+    /// and the column's facts.
+    pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool, rows_hint: usize) -> Result<(Vec<f64>, ColumnInfo)> {
+        let mut values = Vec::with_capacity(if want_values { rows_hint } else { 0 });
+        let mut tally = ColumnTally::default();
+        let delim = self.delim;
+        let mut lines = 0u64;
+        self.for_parts(
+            |part| {
+                let mut vals = Vec::with_capacity(if want_values { part.len() / 8 } else { 0 });
+                let mut t = ColumnTally::default();
+                let n = scan_lines(part, delim, i, |n, line, f, _| {
+                    if !is_blank(line, delim) {
+                        let class = classify_bytes(f);
+                        if want_values {
+                            vals.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
+                        }
+                        t.add(n, class, || String::from_utf8_lossy(trim(f)).into_owned());
+                    }
+                });
+                ((vals, t), n)
+            },
+            |(vals, mut t), first_row| {
+                values.extend_from_slice(&vals);
+                shift_rows(&mut t, first_row);
+                tally.merge(t);
+            },
+            &mut lines,
+        )?;
+        Ok((values, tally.into_info(name, letter)))
+    }
+
+    /// Column `i` as labels: codes in order of first appearance; numbers normalised
+    /// (`1.0` and `1` are one label) when `numbers` is set.
+    pub(crate) fn key_pass(&self, i: usize, numbers: bool, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<String>)> {
+        let delim = self.delim;
+        let mut codes: Vec<Option<u32>> = Vec::with_capacity(rows_hint);
+        let mut global = Coder::default();
+        let mut lines = 0u64;
+        self.for_parts(
+            |part| {
+                let mut coder = Coder::default();
+                let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
+                let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
+                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                    if is_blank(line, delim) {
+                        return;
+                    }
+                    let f = trim(f);
+                    if f.is_empty() {
+                        local.push(None);
+                    } else if last.1.is_some() && last.0 == f {
+                        local.push(last.1);
+                    } else {
+                        let c = coder.code(&String::from_utf8_lossy(f));
+                        last = (f.to_vec(), Some(c));
+                        local.push(Some(c));
+                    }
+                });
+                ((local, coder.names), n)
+            },
+            |(local, names), _| {
+                let map: Vec<u32> = names
+                    .iter()
+                    .map(|s| {
+                        let label = if numbers { super::cell::parse_number(s).map(super::table::format_number) } else { None };
+                        global.code(label.as_deref().unwrap_or(s))
+                    })
+                    .collect();
+                codes.extend(local.iter().map(|c| c.map(|c| map[c as usize])));
+            },
+            &mut lines,
+        )?;
+        Ok((codes, global.names))
+    }
+
+    /// Column `i` as trimmed texts (`None` for blank cells).
+    pub(crate) fn text_pass(&self, i: usize) -> Result<Vec<Option<String>>> {
+        let delim = self.delim;
+        let mut out = Vec::new();
+        let mut lines = 0u64;
+        self.for_parts(
+            |part| {
+                let mut v = Vec::new();
+                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                    if !is_blank(line, delim) {
+                        let f = trim(f);
+                        v.push((!f.is_empty()).then(|| String::from_utf8_lossy(f).into_owned()));
+                    }
+                });
+                (v, n)
+            },
+            |v, _| out.extend(v),
+            &mut lines,
+        )?;
+        Ok(out)
+    }
+
+    /// Stream the body in blocks; split each block at line ends into parts processed in
+    /// parallel by `work` (which returns its result and its number of lines); `merge` gets the
+    /// results in file order with the file row of each part's first line.
+    fn for_parts<R: Send>(&self, work: impl Fn(&[u8]) -> (R, u64) + Sync, mut merge: impl FnMut(R, u64), lines: &mut u64) -> Result<()> {
+        let io_err = |e: std::io::Error| QceError::input(format!("cannot read '{}': {e}", self.shown)).with_file(&self.shown);
+        let mut file = std::fs::File::open(&self.path).map_err(io_err)?;
+        file.seek(SeekFrom::Start(self.body_start)).map_err(io_err)?;
+        let threads = rayon::current_num_threads().max(1);
+        let mut buf: Vec<u8> = vec![0; BLOCK];
+        let mut have = 0usize;
+        let mut row = self.first_row;
+        loop {
+            if have == buf.len() {
+                buf.resize(buf.len() * 2, 0); // a line longer than the buffer
+            }
+            let got = read_full(&mut file, &mut buf[have..]).map_err(io_err)?;
+            let filled = have + got;
+            let eof = filled < buf.len();
+            let end = if eof { filled } else { memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |p| p + 1) };
+            if end > 0 {
+                let parts = split_parts(&buf[..end], if end < (256 << 10) { 1 } else { threads * 2 });
+                let results: Vec<(R, u64)> = parts.par_iter().map(|p| work(p)).collect();
+                for (r, n) in results {
+                    merge(r, row);
+                    row += n;
+                    *lines += n;
+                }
+                buf.copy_within(end..filled, 0);
+            }
+            have = filled - end;
+            if eof {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Visit every line of a part: `f(line index, line bytes, field `want` (empty when the line
+/// is shorter), number of fields)`. Returns the number of lines. Lines end with `\n` or
+/// `\r\n`; a last line without a line end counts. Quoted fields are unquoted (through a
+/// per-line slow path, only on lines that hold a quote); a line whose quote stays open gets
+/// 0 fields.
+fn scan_lines(part: &[u8], delim: u8, want: usize, mut f: impl FnMut(u64, &[u8], &[u8], usize)) -> u64 {
+    let mut n = 0u64;
+    let mut scratch: Vec<u8> = Vec::new();
+    if memchr::memchr(b'"', part).is_some() {
+        for line in LineIter::new(part) {
+            let fields = split_line(line.bytes, delim);
+            let count = fields.as_ref().map_or(0, Vec::len);
+            scratch.clear();
+            if let Some(v) = fields.as_ref().and_then(|fs| fs.get(want)) {
+                scratch.extend_from_slice(v.as_bytes());
+            }
+            f(n, line.bytes, &scratch, count);
+            n += 1;
+        }
+        return n;
+    }
+    // Quote-free: one pass over delimiters and line ends.
+    let (mut line_start, mut k, mut field_start) = (0usize, 0usize, 0usize);
+    let mut field: (usize, usize) = (0, 0);
+    let strip_cr = |end: usize, start: usize| if end > start && part[end - 1] == b'\r' { end - 1 } else { end };
+    for p in memchr::memchr2_iter(delim, b'\n', part) {
+        if part[p] == delim {
+            if k == want {
+                field = (field_start, p);
+            }
+            k += 1;
+            field_start = p + 1;
+        } else {
+            let end = strip_cr(p, line_start);
+            if k == want {
+                field = (field_start, end.max(field_start));
+            }
+            f(n, &part[line_start..end], &part[field.0..field.1], k + 1);
+            n += 1;
+            line_start = p + 1;
+            field_start = p + 1;
+            k = 0;
+            field = (p + 1, p + 1);
+        }
+    }
+    if line_start < part.len() {
+        let end = strip_cr(part.len(), line_start);
+        if k == want {
+            field = (field_start, end.max(field_start));
+        }
+        f(n, &part[line_start..end], &part[field.0..field.1], k + 1);
+        n += 1;
+    }
+    n
+}
+
+/// Read until the buffer is full or the file ends.
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Split bytes into about `n` parts, each ending at a line end.
+fn split_parts(bytes: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut parts = Vec::with_capacity(n);
+    let size = bytes.len().div_ceil(n.max(1));
+    let mut start = 0;
+    while start < bytes.len() {
+        let target = (start + size).min(bytes.len());
+        let end = if target >= bytes.len() { bytes.len() } else { memchr::memchr(b'\n', &bytes[target..]).map_or(bytes.len(), |p| target + p + 1) };
+        parts.push(&bytes[start..end]);
+        start = end;
+    }
+    parts
+}
+
+/// Add a part's first file row to its local row indices.
+fn shift_rows(t: &mut ColumnTally, first_row: u64) {
+    for r in &mut t.blank_rows {
+        *r += first_row;
+    }
+    for (r, _, _) in &mut t.odd {
+        *r += first_row;
+    }
+}
+
+/// One line: its bytes without the line end, and its length with it.
+struct Line<'a> {
+    bytes: &'a [u8],
+    raw_len: usize,
+}
+
+/// Lines of a byte slice (`\n` or `\r\n`); a last line without a line end is included.
+struct LineIter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> LineIter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineIter { rest: bytes }
+    }
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = Line<'a>;
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (line, raw_len) = match memchr::memchr(b'\n', self.rest) {
+            Some(p) => (&self.rest[..p], p + 1),
+            None => (self.rest, self.rest.len()),
+        };
+        self.rest = &self.rest[raw_len..];
+        let bytes = line.strip_suffix(b"\r").unwrap_or(line);
+        Some(Line { bytes, raw_len })
+    }
+}
+
+/// A line with nothing but spaces and delimiters.
+fn is_blank(line: &[u8], delim: u8) -> bool {
+    line.iter().all(|&b| b == b' ' || b == b'\t' || b == b'\r' || b == delim)
+}
+
+/// ASCII spaces trimmed.
+fn trim(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}
+
+/// A cell's class from its bytes: a plain number is parsed without any allocation.
+fn classify_bytes(f: &[u8]) -> CellClass {
+    let t = trim(f);
+    if t.is_empty() {
+        return CellClass::Blank;
+    }
+    if let Ok(v) = fast_float2::parse::<f64, _>(t) {
+        if v.is_finite() {
+            return CellClass::Number(v);
+        }
+    }
+    classify(&String::from_utf8_lossy(t))
+}
+
+/// Field `i` of a line (empty when the line is shorter). Quoted fields are unquoted into
+/// `scratch`.
+#[cfg(test)]
+fn field<'a>(line: &'a [u8], delim: u8, i: usize, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    if memchr::memchr(b'"', line).is_none() {
+        let mut start = 0usize;
+        let mut k = 0usize;
+        for p in memchr::memchr_iter(delim, line) {
+            if k == i {
+                return &line[start..p];
+            }
+            k += 1;
+            start = p + 1;
+        }
+        return if k == i { &line[start..] } else { &[] };
+    }
+    match split_line(line, delim) {
+        Some(fields) => {
+            scratch.clear();
+            if let Some(f) = fields.get(i) {
+                scratch.extend_from_slice(f.as_bytes());
+            }
+            scratch
+        }
+        None => &[],
+    }
+}
+
+enum FieldCount {
+    Fine,
+    Extra(usize),
+    OpenQuote,
+}
+
+/// Whether a line has more non-empty fields than `width` (trailing empty fields are fine).
+fn count_fields(line: &[u8], delim: u8, width: usize) -> FieldCount {
+    if memchr::memchr(b'"', line).is_none() {
+        let n = memchr::memchr_iter(delim, line).count() + 1;
+        if n <= width {
+            return FieldCount::Fine;
+        }
+        let last_filled = line.split(|&b| b == delim).enumerate().filter(|(_, f)| !trim(f).is_empty()).last().map_or(0, |(p, _)| p + 1);
+        return if last_filled > width { FieldCount::Extra(last_filled) } else { FieldCount::Fine };
+    }
+    match split_line(line, delim) {
+        None => FieldCount::OpenQuote,
+        Some(fields) => {
+            let last_filled = fields.iter().rposition(|f| !f.trim().is_empty()).map_or(0, |p| p + 1);
+            if last_filled > width { FieldCount::Extra(last_filled) } else { FieldCount::Fine }
+        }
+    }
+}
+
+/// Split one line into fields, honouring double quotes (RFC 4180: `""` inside quotes is a
+/// quote). `None` when a quote is left open (the field continues on the next line).
+pub(crate) fn split_line(line: &[u8], delim: u8) -> Option<Vec<Cow<'_, str>>> {
+    let text = String::from_utf8_lossy(line);
+    let text: &str = &text;
+    let mut out: Vec<Cow<'_, str>> = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+    let d = delim as char;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+        } else if c == '"' && field.trim().is_empty() {
+            field.clear();
+            in_quotes = true;
+        } else if c == d {
+            out.push(Cow::Owned(std::mem::take(&mut field)));
+        } else {
+            field.push(c);
+        }
+    }
+    if in_quotes {
+        return None;
+    }
+    out.push(Cow::Owned(field));
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_of_lines() {
+        let mut s = Vec::new();
+        assert_eq!(field(b"1,2.5,x", b',', 1, &mut s), b"2.5");
+        assert_eq!(field(b"1,2.5,x", b',', 2, &mut s), b"x");
+        assert_eq!(field(b"1,2.5", b',', 2, &mut s), b"");
+        assert_eq!(field(b"\"a,b\",\"1,234.5\"", b',', 1, &mut s), b"1,234.5");
+        assert!(split_line(b"\"open,1", b',').is_none());
+        assert!(matches!(count_fields(b"1,2,3", b',', 2), FieldCount::Extra(3)));
+        assert!(matches!(count_fields(b"1,2,,", b',', 2), FieldCount::Fine));
+        assert!(is_blank(b" ,, ", b','));
+    }
+
+    #[test]
+    fn parts_end_at_line_ends() {
+        let text = b"1\n22\n333\n4444\n55555\n";
+        let parts = split_parts(text, 3);
+        assert_eq!(parts.concat(), text.to_vec());
+        assert!(parts.iter().all(|p| p.ends_with(b"\n")));
+    }
+
+    #[test]
+    fn lines_strip_crlf() {
+        let v: Vec<&[u8]> = LineIter::new(b"a\r\nb\nc").map(|l| l.bytes).collect();
+        assert_eq!(v, vec![&b"a"[..], b"b", b"c"]);
+    }
+}

@@ -1,0 +1,353 @@
+//! Variables charts: X̄-R, X̄-S, I-MR (Montgomery 7e ch. 6), and the dispatch to EWMA/CUSUM.
+//!
+//! Per stage: center = mean of all observations (or `--center-value`), σ = within-subgroup
+//! estimate ([`sigma_within`]) or `--sigma-value`. X̄ limits center ± L·σ/√nᵢ; R chart
+//! d2(nᵢ)σ ± L·d3(nᵢ)σ; S chart c4(nᵢ)σ ± L·σ√(1 − c4(nᵢ)²); MR chart d2(2)σ ± L·d3(2)σ
+//! (Montgomery eqs. 6.4–6.6, 6.27–6.31, 6.33); lower limits of R, S, MR clipped at 0.
+
+use super::constants::{c4, d2, d3};
+use super::nelson::{self, RuleSet, Series};
+use super::sigma::range;
+use super::{constant, limits_stage, need_points, ChartKind, ChartOptions, ChartResult, Panel, Point, StageLimits};
+use super::{default_method, sigma_within, SigmaMethod};
+use crate::dataset::{StageSpan, Subgroups};
+use crate::error::{QceError, Result};
+use std::collections::BTreeMap;
+
+/// Center and σ of one stage, and which stage they came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StageParams {
+    pub center: f64,
+    pub sigma: f64,
+    /// Index of the stage whose data gave them.
+    pub source: usize,
+}
+
+/// Compute a variables chart (X̄-R, X̄-S, I-MR, EWMA, CUSUM) of the subgroups.
+pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResult> {
+    need_points(sg)?;
+    match opts.kind {
+        ChartKind::XbarR | ChartKind::XbarS if sg.individuals => {
+            return Err(QceError::usage(format!(
+                "{} needs subgroups: give --subgroup COL, --subgroup-size N or several --value columns (wide layout); for individual values use i-mr",
+                opts.kind.as_str()
+            )))
+        }
+        ChartKind::IMr if !sg.individuals => {
+            return Err(QceError::usage("i-mr charts individual values: drop --subgroup/--subgroup-size (or use xbar-r for subgroups)"))
+        }
+        _ => {}
+    }
+    let method = chart_method(sg, opts);
+    let params = stage_params(sg, opts, method)?;
+    let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
+    match opts.kind {
+        ChartKind::Ewma => return super::timeweighted::ewma(sg, opts, &params, sigma_method),
+        ChartKind::Cusum => return super::timeweighted::cusum(sg, opts, &params, sigma_method),
+        _ => {}
+    }
+    let (statistic, main) = if opts.kind == ChartKind::IMr { ("i", location_panel(sg, opts, &params, "i")) } else { ("xbar", location_panel(sg, opts, &params, "xbar")) };
+    let disp = match opts.kind {
+        ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range),
+        ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd),
+        _ => moving_range_panel(sg, opts, &params),
+    };
+    Ok(ChartResult {
+        chart: opts.kind,
+        sigma_method,
+        stages: main.stages,
+        points: main.points,
+        violations: main.violations,
+        dispersion: Some(disp),
+        statistic: statistic.to_string(),
+    })
+}
+
+/// The estimator of this chart: `--sigma`, else X̄-R R̄, X̄-S S̄ (pooled when n varies,
+/// CONVENTIONS "X-bar/S"), I-MR MR̄, EWMA/CUSUM those of the matching Shewhart chart.
+fn chart_method(sg: &Subgroups, opts: &ChartOptions) -> SigmaMethod {
+    if let Some(m) = opts.sigma_method {
+        return m;
+    }
+    match opts.kind {
+        ChartKind::XbarS => {
+            let equal = constant((0..sg.len()).map(|i| sg.size(i) as f64)).is_some();
+            if equal { SigmaMethod::Sbar } else { SigmaMethod::Pooled }
+        }
+        ChartKind::IMr => SigmaMethod::Mr,
+        _ => default_method(sg),
+    }
+}
+
+/// Center and σ for every stage (each its own, or all from `--limits-from`).
+pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod) -> Result<Vec<StageParams>> {
+    let from = limits_stage(&sg.stages, opts.limits_from.as_deref())?;
+    let estimate = |i: usize| -> Result<StageParams> {
+        let st = &sg.stages[i];
+        let center = match opts.center_value.or(opts.target.filter(|_| matches!(opts.kind, ChartKind::Ewma | ChartKind::Cusum))) {
+            Some(c) => c,
+            None => crate::num::mean(sg.stage_values(st)),
+        };
+        let sigma = match opts.sigma_value {
+            Some(s) if s > 0.0 && s.is_finite() => s,
+            Some(s) => return Err(QceError::usage(format!("--sigma-value must be a positive number, got {s}"))),
+            None => sigma_within(sg, st, method)?.sigma,
+        };
+        Ok(StageParams { center, sigma, source: i })
+    };
+    match from {
+        Some(j) => {
+            let p = estimate(j)?;
+            Ok(vec![p; sg.stages.len()])
+        }
+        None => (0..sg.stages.len()).map(estimate).collect(),
+    }
+}
+
+/// Stage line from the points of a stage: constant limits become numbers, varying ones null.
+pub(crate) fn stage_line(st: &StageSpan, points: &[Point], sigma: Option<f64>, source: &str) -> StageLimits {
+    let first = points.first().map(|p| p.point).unwrap_or(st.start + 1);
+    let last = points.last().map(|p| p.point).unwrap_or(st.start);
+    let opt_const = |f: &dyn Fn(&Point) -> Option<f64>| -> Option<f64> {
+        let vals: Option<Vec<f64>> = points.iter().map(f).collect();
+        vals.and_then(constant)
+    };
+    StageLimits {
+        name: st.name.clone(),
+        first_point: first,
+        last_point: last,
+        n_points: points.len(),
+        center: constant(points.iter().map(|p| p.center)),
+        sigma,
+        lcl: opt_const(&|p| p.lcl),
+        ucl: opt_const(&|p| p.ucl),
+        limits_from: source.to_string(),
+        extra: BTreeMap::new(),
+    }
+}
+
+/// Assemble a panel: stage lines, and the Nelson tests restarted in each stage.
+pub(crate) fn panel(sg: &Subgroups, statistic: &str, points: Vec<Point>, params: &[StageParams], rules: &RuleSet) -> Panel {
+    let mut stages = Vec::with_capacity(sg.stages.len());
+    let mut segments = Vec::with_capacity(sg.stages.len());
+    let mut at = 0usize;
+    for (si, st) in sg.stages.iter().enumerate() {
+        let begin = at;
+        while at < points.len() && points[at].point <= st.end {
+            at += 1;
+        }
+        segments.push((begin, at));
+        let src = &sg.stages[params[si].source].name;
+        stages.push(stage_line(st, &points[begin..at], Some(params[si].sigma), src));
+    }
+    let violations = judge(&points, &segments, rules);
+    Panel { statistic: statistic.to_string(), stages, points, violations }
+}
+
+/// Nelson tests over the points, segment by segment (point indices, not numbers).
+pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleSet) -> Vec<nelson::Violation> {
+    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
+    let center: Vec<f64> = points.iter().map(|p| p.center).collect();
+    let sigma: Vec<f64> = points.iter().map(|p| p.sigma).collect();
+    let lcl: Vec<Option<f64>> = points.iter().map(|p| p.lcl).collect();
+    let ucl: Vec<Option<f64>> = points.iter().map(|p| p.ucl).collect();
+    let series = Series { values: &values, center: &center, sigma: &sigma, lcl: &lcl, ucl: &ucl };
+    let mut v = nelson::apply(&series, segments, rules);
+    // `apply` numbers points by index; map back to the points' own numbers.
+    for x in &mut v {
+        x.point = points[x.point - 1].point;
+    }
+    v
+}
+
+/// Index of the stage of each subgroup.
+pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
+    let mut out = vec![0usize; sg.len()];
+    for (si, st) in sg.stages.iter().enumerate() {
+        out[st.start..st.end].iter_mut().for_each(|s| *s = si);
+    }
+    out
+}
+
+/// The X̄ (or I) panel.
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str) -> Panel {
+    let stage_idx = stage_of(sg);
+    let l = opts.nsigma;
+    let points: Vec<Point> = (0..sg.len())
+        .map(|i| {
+            let p = params[stage_idx[i]];
+            let x = sg.subgroup(i);
+            let n = x.len();
+            let se = p.sigma / (n as f64).sqrt();
+            Point {
+                point: i + 1,
+                stage: sg.stages[stage_idx[i]].name.clone(),
+                label: sg.labels[i].clone(),
+                n: n as f64,
+                value: if n == 1 { x[0] } else { crate::num::mean(x) },
+                center: p.center,
+                lcl: Some(p.center - l * se),
+                ucl: Some(p.center + l * se),
+                sigma: se,
+                upper: None,
+                lower: None,
+            }
+        })
+        .collect();
+    panel(sg, statistic, points, params, &opts.rules)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Dispersion {
+    Range,
+    Sd,
+}
+
+/// Tests on the dispersion chart: test 1 only (points beyond the limits), when selected.
+fn dispersion_rules(rules: &RuleSet) -> RuleSet {
+    if rules.has(1) { RuleSet::only_limits() } else { RuleSet { tests: Vec::new(), western_electric: false } }
+}
+
+/// The R or S panel: per-point center and limits from σ and nᵢ.
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion) -> Panel {
+    let stage_idx = stage_of(sg);
+    let l = opts.nsigma;
+    let points: Vec<Point> = (0..sg.len())
+        .map(|i| {
+            let s = params[stage_idx[i]].sigma;
+            let x = sg.subgroup(i);
+            let n = x.len();
+            // (statistic, center factor, sd factor): R: d2, d3; S: c4, sqrt(1 - c4^2)
+            let (value, cf, sf) = match kind {
+                Dispersion::Range => (range(x), d2(n), d3(n)),
+                Dispersion::Sd => (crate::num::sd(x), c4(n), (1.0 - c4(n).powi(2)).sqrt()),
+            };
+            let usable = n >= 2;
+            Point {
+                point: i + 1,
+                stage: sg.stages[stage_idx[i]].name.clone(),
+                label: sg.labels[i].clone(),
+                n: n as f64,
+                value: if usable { value } else { f64::NAN },
+                center: cf * s,
+                lcl: usable.then(|| ((cf - l * sf) * s).max(0.0)),
+                ucl: usable.then(|| (cf + l * sf) * s),
+                sigma: sf * s,
+                upper: None,
+                lower: None,
+            }
+        })
+        .collect();
+    let stat = if kind == Dispersion::Range { "r" } else { "s" };
+    panel(sg, stat, points, params, &dispersion_rules(&opts.rules))
+}
+
+/// The MR panel: moving ranges inside each stage, from the stage's second point on.
+fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams]) -> Panel {
+    let l = opts.nsigma;
+    let mut points = Vec::with_capacity(sg.len());
+    for (si, st) in sg.stages.iter().enumerate() {
+        let s = params[si].sigma;
+        for i in (st.start + 1)..st.end {
+            let (a, b) = (sg.subgroup(i - 1)[0], sg.subgroup(i)[0]);
+            points.push(Point {
+                point: i + 1,
+                stage: st.name.clone(),
+                label: sg.labels[i].clone(),
+                n: 2.0,
+                value: (b - a).abs(),
+                center: d2(2) * s,
+                lcl: Some(((d2(2) - l * d3(2)) * s).max(0.0)),
+                ucl: Some((d2(2) + l * d3(2)) * s),
+                sigma: d3(2) * s,
+                upper: None,
+                lower: None,
+            });
+        }
+    }
+    panel(sg, "mr", points, params, &dispersion_rules(&opts.rules))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::StageSpan;
+
+    pub(crate) fn sg_of(groups: &[Vec<f64>], stages: &[(&str, usize, usize)]) -> Subgroups {
+        let mut values = Vec::new();
+        let mut offsets = vec![0];
+        for g in groups {
+            values.extend_from_slice(g);
+            offsets.push(values.len());
+        }
+        let k = groups.len();
+        Subgroups {
+            value_name: "x".into(),
+            values,
+            offsets,
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (2..k as u64 + 2).collect(),
+            stages: stages.iter().map(|&(n, a, b)| StageSpan { name: n.into(), start: a, end: b }).collect(),
+            excluded: vec![],
+            empty_subgroups: vec![],
+            individuals: groups.iter().all(|g| g.len() == 1),
+        }
+    }
+
+    #[test]
+    fn xbar_r_textbook_limits() {
+        // Montgomery-style: 3 subgroups of 2
+        let sg = sg_of(&[vec![1.0, 3.0], vec![2.0, 2.0], vec![4.0, 5.0]], &[("all", 0, 3)]);
+        let r = variables_chart(&sg, &ChartOptions::new(ChartKind::XbarR)).unwrap();
+        let rbar = (2.0 + 0.0 + 1.0) / 3.0;
+        let sigma = rbar / 1.128;
+        let st = &r.stages[0];
+        assert!((st.sigma.unwrap() - sigma).abs() < 1e-15);
+        assert!((st.center.unwrap() - 17.0 / 6.0).abs() < 1e-14);
+        assert!((st.ucl.unwrap() - (17.0 / 6.0 + 3.0 * sigma / 2f64.sqrt())).abs() < 1e-14);
+        let d = r.dispersion.unwrap();
+        assert!((d.stages[0].center.unwrap() - rbar).abs() < 1e-14);
+        assert_eq!(d.stages[0].lcl, Some(0.0));
+        assert!((d.stages[0].ucl.unwrap() - (rbar + 3.0 * 0.8525033 * sigma)).abs() < 1e-14);
+    }
+
+    #[test]
+    fn imr_moving_range_restarts_per_stage() {
+        let groups: Vec<Vec<f64>> = [1.0, 2.0, 4.0, 10.0, 12.0, 11.0].iter().map(|&x| vec![x]).collect();
+        let sg = sg_of(&groups, &[("a", 0, 3), ("b", 3, 6)]);
+        let r = variables_chart(&sg, &ChartOptions::new(ChartKind::IMr)).unwrap();
+        let d = r.dispersion.unwrap();
+        let pts: Vec<usize> = d.points.iter().map(|p| p.point).collect();
+        assert_eq!(pts, vec![2, 3, 5, 6]);
+        assert_eq!(d.stages[1].first_point, 5);
+        assert!((r.stages[0].sigma.unwrap() - 1.5 / 1.128).abs() < 1e-15);
+        assert!((r.stages[1].sigma.unwrap() - 1.5 / 1.128).abs() < 1e-15);
+    }
+
+    #[test]
+    fn limits_from_judges_every_point_against_one_stage() {
+        let groups: Vec<Vec<f64>> = [1.0, 2.0, 1.5, 9.0, 9.5, 9.2].iter().map(|&x| vec![x]).collect();
+        let sg = sg_of(&groups, &[("before", 0, 3), ("after", 3, 6)]);
+        let mut o = ChartOptions::new(ChartKind::IMr);
+        o.limits_from = Some("before".into());
+        let r = variables_chart(&sg, &o).unwrap();
+        assert!(r.points.iter().all(|p| p.center == 1.5));
+        assert_eq!(r.stages[1].limits_from, "before");
+        assert!(r.violations.iter().any(|v| v.point == 4 && v.rule == 1));
+        o.limits_from = Some("nope".into());
+        assert_eq!(variables_chart(&sg, &o).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn known_sigma_and_center() {
+        let sg = sg_of(&[vec![1.0, 3.0], vec![2.0, 2.0]], &[("all", 0, 2)]);
+        let mut o = ChartOptions::new(ChartKind::XbarS);
+        o.sigma_value = Some(2.0);
+        o.center_value = Some(0.0);
+        let r = variables_chart(&sg, &o).unwrap();
+        assert_eq!(r.sigma_method, "known");
+        assert!((r.stages[0].ucl.unwrap() - 3.0 * 2.0 / 2f64.sqrt()).abs() < 1e-14);
+        let d = r.dispersion.unwrap();
+        assert!((d.stages[0].center.unwrap() - c4(2) * 2.0).abs() < 1e-14);
+    }
+}
