@@ -608,8 +608,11 @@ fn parse_counts(spec: &str, test: &str) -> Result<[(f64, f64); 2]> {
     Ok(out)
 }
 
+/// Group names with their (events, trials or exposure) sums.
+type GroupSums = (Vec<String>, Vec<(f64, f64)>);
+
 /// Per-group sums of two columns over the labels of `group` (exactly two groups).
-fn summed(table: &Table, a: &str, b: Option<&str>, group: &str, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<(f64, f64)>)> {
+fn summed(table: &Table, a: &str, b: Option<&str>, group: &str, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<GroupSums> {
     let ca = table.numeric(a)?;
     warnings.extend(excluded_warning(&ca.name, &ca.notes, lang));
     let cb = match b {
