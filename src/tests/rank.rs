@@ -722,7 +722,7 @@ mod tests {
             let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
             let r = mann_whitney(&floats(&c["x"]), &floats(&c["y"]), alt, 0.95).unwrap();
             close(r.u, c["u"].as_f64().unwrap(), 1e-14, call);
-            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-12, call);
             close(r.estimate, c["estimate"].as_f64().unwrap(), 1e-12, call);
             if let Some(p) = c["exact_p_value"].as_f64() {
                 close(r.exact_p_value.unwrap(), p, 1e-12, call);
@@ -748,7 +748,7 @@ mod tests {
             let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
             let r = signed_rank(&floats(&c["x"]), c["mu"].as_f64().unwrap(), alt, 0.95).unwrap();
             close(r.v, c["v"].as_f64().unwrap(), 1e-14, call);
-            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-12, call);
             close(r.estimate, c["estimate"].as_f64().unwrap(), 1e-12, call);
             if let Some(p) = c["exact_p_value"].as_f64() {
                 close(r.exact_p_value.unwrap(), p, 1e-12, call);
@@ -790,7 +790,7 @@ mod tests {
             let r = kruskal(&slices).unwrap();
             close(r.h, c["statistic"].as_f64().unwrap(), 1e-12, call);
             assert_eq!(r.df as u64, c["df"].as_u64().unwrap());
-            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-12, call);
         }
     }
 
