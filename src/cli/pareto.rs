@@ -102,7 +102,10 @@ pub fn run(args: &ParetoArgs, ctx: &Ctx) -> Result<Output> {
         let axis = args.count.clone().unwrap_or_else(|| lang.t("频数", "Count").to_string());
         crate::render::pareto::draw(path, &title, &axis, &panels, lang)?;
     }
-    let text = stages.iter().map(|(name, p)| render_text(name, p, lang)).collect::<Vec<_>>().join("\n");
+    let mut text = stages.iter().map(|(name, p)| render_text(name, p, lang)).collect::<Vec<_>>().join("\n");
+    if let Some(path) = &args.out {
+        text += &format!("{} {}\n", lang.t("图已写入", "chart written to"), path.display());
+    }
     let json = if args.phase.is_some() {
         let docs: Vec<serde_json::Value> = stages.iter().map(|(name, p)| stage_json(name, p)).collect();
         let mut d = json!({"category_column": cat.name, "stages": docs});
