@@ -70,7 +70,8 @@ impl Settings {
             (Lang::En, Some(a), Some(b)) => format!("{c} CI {a} to {b}"),
             (Lang::En, Some(a), None) => format!("{c} lower bound {a}"),
             (Lang::En, None, Some(b)) => format!("{c} upper bound {b}"),
-            (_, None, None) => String::new(),
+            (Lang::Zh, None, None) => format!("数据太少，无法给出 {c} 置信区间"),
+            (Lang::En, None, None) => format!("too few values for a {c} interval"),
         }
     }
 }
