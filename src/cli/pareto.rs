@@ -82,7 +82,11 @@ pub fn run(args: &ParetoArgs, ctx: &Ctx) -> Result<Output> {
             for (s, stage) in ph.names.iter().enumerate() {
                 // Only this stage's rows count; categories keep their first appearance within the stage.
                 let (names, cnt) = stage_tally(&cat.names, &cat.codes, &ph.codes, s as u32, counts.as_deref(), &mut skipped);
-                out.push((stage.clone(), pareto(&names, &cnt, args.other_below, other)?));
+                let table = pareto(&names, &cnt, args.other_below, other).map_err(|mut e| {
+                    e.message = format!("{} '{stage}': {}", lang.t("阶段", "stage"), e.message);
+                    e
+                })?;
+                out.push((stage.clone(), table));
             }
             let blank_phase = ph.codes.iter().filter(|p| p.is_none()).count();
             skipped += blank_phase;
