@@ -235,7 +235,11 @@ pub fn render(report: &AuditReport, column: &str, lang: Lang) -> String {
     }
     s.push_str(&match lang {
         Lang::Zh => format!("{} 项提示（值得向项目组提问，并非结论）：\n", report.flags.len()),
-        Lang::En => format!("{} flags (each deserves a question to the team, not a conclusion):\n", report.flags.len()),
+        Lang::En => format!(
+            "{} flag{} (each deserves a question to the team, not a conclusion):\n",
+            report.flags.len(),
+            if report.flags.len() == 1 { "" } else { "s" }
+        ),
     });
     for f in &report.flags {
         let sev = match (f.severity, lang) {
