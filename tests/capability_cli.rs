@@ -168,3 +168,30 @@ fn human_output_in_chinese() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("过程能力") && text.contains("改进前后对比") && text.contains("Welch"), "{text}");
 }
+
+#[test]
+fn figure_is_written_as_svg_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = shared("improve.csv");
+    for name in ["cap.svg", "cap.png"] {
+        let out_path = dir.path().join(name);
+        let out = qce(&["capability", p.to_str().unwrap(), "--value", "直径", "--phase", "阶段", "--lsl", "9.95", "--usl", "10.05", "--target", "10", "--lang", "zh", "--out", out_path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let bytes = std::fs::read(&out_path).unwrap();
+        assert!(bytes.len() > 10_000, "{name} too small");
+        if name.ends_with(".svg") {
+            let text = String::from_utf8(bytes).unwrap();
+            for label in ["能力直方图", "改进前", "改进后", "LSL", "USL", "AD = 0.600"] {
+                assert!(text.contains(label), "svg lacks {label}");
+            }
+        } else {
+            assert_eq!(&bytes[1..4], b"PNG");
+        }
+    }
+    let w = fixture("weibull80.csv");
+    let svg = dir.path().join("w.svg");
+    let out = qce(&["capability", w.to_str().unwrap(), "--value", "平面度", "--usl", "8", "--dist", "weibull", "--out", svg.to_str().unwrap()]);
+    assert!(out.status.success());
+    let out = qce(&["capability", w.to_str().unwrap(), "--value", "平面度", "--usl", "8", "--out", dir.path().join("x.pdf").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}

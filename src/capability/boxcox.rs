@@ -152,7 +152,7 @@ pub(crate) fn boxcox_stage(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, 
         lsl: spec.lsl,
         usl: spec.usl,
         target: spec.target,
-        normality_original: super::anderson_darling(xs),
+        normality_original: crate::tests::normality::anderson_darling(xs),
     };
     normal_stage(&tsg, st, method, opts, Some((info, spec, xs)))
 }

@@ -4,7 +4,7 @@
 
 use super::StageCapability;
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
+use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 /// A test of a difference between the two stages.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -74,21 +74,13 @@ pub fn compare(a: &StageCapability, b: &StageCapability, x_before: &[f64], x_aft
     }
 }
 
-// Private helpers until `crate::tests::ttest` / `crate::tests::variance` land (the lead dedupes).
-
-/// Welch's t (Welch 1947; R `t.test(var.equal = FALSE)`), two-sided.
+/// Welch's t of the means (R `t.test`, from the hypothesis-test module), two-sided.
 fn welch_t(x: &[f64], y: &[f64]) -> Option<StageTest> {
-    let (n1, n2) = (x.len() as f64, y.len() as f64);
-    let (v1, v2) = (crate::num::variance(x) / n1, crate::num::variance(y) / n2);
-    let se = (v1 + v2).sqrt();
-    if !(se > 0.0) {
-        return None;
-    }
-    let t = (crate::num::mean(x) - crate::num::mean(y)) / se;
-    let df = (v1 + v2).powi(2) / (v1 * v1 / (n1 - 1.0) + v2 * v2 / (n2 - 1.0));
-    let p = 2.0 * StudentsT::new(0.0, 1.0, df).ok()?.sf(t.abs());
-    Some(StageTest { test: "welch-t".into(), statistic: t, df: vec![df], p_value: p.min(1.0) })
+    let r = crate::tests::ttest::two_sample(x, y, false, crate::tests::ttest::Alternative::TwoSided, 0.95)?;
+    r.statistic.is_finite().then(|| StageTest { test: "welch-t".into(), statistic: r.statistic, df: vec![r.df], p_value: r.p_value })
 }
+
+// Private helpers until `crate::tests::variance` lands on main (the lead dedupes).
 
 /// F = s₁²/s₂² with (n₁−1, n₂−1) df (R `var.test`), two-sided.
 fn f_test(x: &[f64], y: &[f64]) -> Option<StageTest> {

@@ -320,7 +320,7 @@ pub(crate) fn dist_stage(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, op
     let (q_lo, q_med, q_hi) = (fitted.quantile(0.00135), fitted.quantile(0.5), fitted.quantile(0.99865));
     let o = indices::percentile_indices(q_lo, q_med, q_hi, &opts.spec);
     let exp_o = ppm::expected(|x| fitted.cdf(x), |x| fitted.sf(x), &opts.spec);
-    let within = super::sigma_within(sg, st, method)?;
+    let within = crate::spc::sigma::sigma_within(sg, st, method)?;
     let info = FitInfo {
         distribution: kind,
         parameters: fitted.parameters(),
@@ -355,7 +355,7 @@ pub(crate) fn dist_stage(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, op
         z_bench_overall: ppm::z_bench(&exp_o),
         ci: ci::IndexCi { level: opts.conf, cp: None, cpk: None, pp: None, ppk: None },
         ppm: ppm::Ppm { observed: ppm::observed(xs, &opts.spec), expected_within: None, expected_overall: exp_o },
-        normality: super::anderson_darling(xs),
+        normality: crate::tests::normality::anderson_darling(xs),
         transform: None,
         distribution: Some(info),
         fits: all_fits(xs),

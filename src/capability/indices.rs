@@ -55,8 +55,11 @@ pub fn cpm(xs: &[f64], spec: &SpecLimits) -> Option<f64> {
     if xs.len() < 2 {
         return None;
     }
-    let ss: f64 = crate::num::sum(&xs.iter().map(|x| (x - t) * (x - t)).collect::<Vec<_>>());
-    let tau = (ss / (xs.len() as f64 - 1.0)).sqrt();
+    // Σ(x − T)² = Σ(x − x̄)² + N(x̄ − T)² (exact; no copy of the data)
+    let mean = crate::num::mean(xs);
+    let n = xs.len() as f64;
+    let ss = crate::num::sum_sq_dev(xs, mean) + n * (mean - t) * (mean - t);
+    let tau = (ss / (n - 1.0)).sqrt();
     let half_width = match (spec.lsl, spec.usl) {
         (Some(l), Some(u)) => (t - l).min(u - t),
         (Some(l), None) => t - l,

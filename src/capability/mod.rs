@@ -12,13 +12,14 @@ pub mod compare;
 pub mod dist;
 pub mod indices;
 pub mod ppm;
-mod stub_deps;
 
 use crate::dataset::{StageSpan, Subgroups};
 use crate::error::{QceError, Result};
 use serde::Serialize;
 
-pub use stub_deps::{anderson_darling, default_method, sigma_within, NormalityResult, SigmaMethod};
+pub use crate::spc::sigma::SigmaMethod;
+use crate::spc::sigma::{default_method, sigma_within};
+use crate::tests::normality::{anderson_darling, NormalityResult};
 
 /// Specification limits and target; one-sided specifications leave a limit `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]

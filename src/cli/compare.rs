@@ -70,6 +70,35 @@ pub(crate) fn run_sub(argv: &[String], lang: Lang) -> Result<Value> {
     Ok(super::dispatch(cli.command, &ctx)?.json)
 }
 
+/// Run a contract command that also draws a chart to `out` (when given). When only the
+/// drawing fails, the command is run again without `--out`, so the numbers survive; the
+/// drawing error is returned beside them.
+pub(crate) fn run_sub_chart(argv: &[String], out: Option<&Path>, lang: Lang) -> (Result<Value>, Option<String>) {
+    let Some(out) = out else { return (run_sub(argv, lang), None) };
+    let mut with_out = argv.to_vec();
+    with_out.extend(["--out".to_string(), out.display().to_string()]);
+    match run_sub(&with_out, lang) {
+        Ok(v) => {
+            // The same chart as PNG beside the SVG (for slides and documents); optional.
+            if out.extension().is_some_and(|e| e == "svg") {
+                let mut png = argv.to_vec();
+                png.extend(["--out".to_string(), out.with_extension("png").display().to_string()]);
+                let _ = run_sub(&png, lang);
+            }
+            (Ok(v), None)
+        }
+        Err(e) => match run_sub(argv, lang) {
+            // A half-written drawing must not be shown as the chart.
+            Ok(v) if out.is_file() => {
+                let _ = std::fs::remove_file(out);
+                (Ok(v), Some(e.message))
+            }
+            Ok(v) => (Ok(v), Some(e.message)),
+            Err(e2) => (Err(e2), None),
+        },
+    }
+}
+
 /// The input options as command-line arguments (FILE, --sheet, --header-row, --skip-bad).
 pub(crate) fn input_argv(input: &InputArgs) -> Vec<String> {
     let mut v = vec![input.file.display().to_string()];
@@ -196,8 +225,13 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
     let phase = args.layout.phase.clone().unwrap_or_default();
     let value = args.layout.value.clone();
     let mut g = Gathered::default();
-    let mut run = |section: &str, argv: Vec<String>| -> Option<Value> {
-        match run_sub(&argv, lang) {
+    let mut run_chart = |section: &str, argv: Vec<String>, chart: Option<&str>| -> Option<Value> {
+        let path = chart.and_then(|c| out.map(|d| d.join(c)));
+        let (result, drawing) = run_sub_chart(&argv, path.as_deref(), lang);
+        if let Some(d) = drawing {
+            g.chart_errors.push((section.to_string(), d));
+        }
+        match result {
             Ok(v) => Some(v),
             Err(e) => {
                 g.errors.push((section.to_string(), e.message));
@@ -205,27 +239,23 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
             }
         }
     };
-    let out_arg = |name: &str| -> Vec<String> { out.map(|d| vec!["--out".to_string(), d.join(name).display().to_string()]).unwrap_or_default() };
     let base = |cmd: &[&str]| -> Vec<String> { cmd.iter().map(|s| s.to_string()).chain(input.iter().cloned()).collect() };
 
     let mut a = base(&["chart", kind]);
     a.extend(layout_argv(&args.layout, true));
     a.extend(["--rules".into(), "1,2,7".into()]);
-    a.extend(out_arg("control.svg"));
-    let chart = run("chart", a);
+    let chart = run_chart("chart", a, Some("control.svg"));
     let mut a = base(&["chart", kind]);
     a.extend(layout_argv(&args.layout, true));
     a.extend(["--limits-from".into(), before.to_string(), "--rules".into(), "1".into()]);
-    a.extend(out_arg("control_historical.svg"));
-    let historical = run("chart --limits-from", a);
+    let historical = run_chart("chart --limits-from", a, Some("control_historical.svg"));
     let mut capability = None;
     if args.lsl.is_some() || args.usl.is_some() {
         let mut a = base(&["capability"]);
         a.extend(layout_argv(&args.layout, true));
         a.extend(spec_argv(args));
         a.extend(["--conf".into(), (1.0 - args.alpha).to_string()]);
-        a.extend(out_arg("capability.svg"));
-        capability = run("capability", a);
+        capability = run_chart("capability", a, Some("capability.svg"));
     }
     let test = |name: &str, extra: &[&str]| -> Vec<String> {
         let mut a = base(&["test", name]);
@@ -234,11 +264,13 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
         a
     };
     let two_stages_only = before.is_empty() || after.is_empty();
-    let welch = if two_stages_only { None } else { run("test t2", test("t2", &[])) };
-    let levene = run("test levene", test("levene", &["--center", "median"]));
-    let normality = [0, 1].map(|i| crate::evidence::compare::stage_doc(capability.as_ref().unwrap_or(&Value::Null), [before, after][i]).and_then(|s| s.get("normality")).cloned());
+    let welch = if two_stages_only { None } else { run_chart("test t2", test("t2", &[]), None) };
+    let levene = run_chart("test levene", test("levene", &["--center", "median"]), None);
+    // Anderson–Darling per stage from its owner (crate::tests::normality), the function
+    // behind `qce test normality --method ad`.
+    let normality = [0, 1].map(|i| crate::tests::normality::anderson_darling(values[i]).and_then(|r| serde_json::to_value(r).ok()));
     let normal_p = [0, 1].map(|i| normality[i].as_ref().and_then(|v| num_at(v, &["p_value"])));
-    let mann_whitney = if prefers_rank_test(normal_p, [values[0].len(), values[1].len()]) { run("test mann-whitney", test("mann-whitney", &[])) } else { None };
+    let mann_whitney = if prefers_rank_test(normal_p, [values[0].len(), values[1].len()]) { run_chart("test mann-whitney", test("mann-whitney", &[]), None) } else { None };
     g.chart = chart;
     g.historical = historical;
     g.capability = capability;

@@ -89,7 +89,7 @@ pub fn build(project_file: &Path, out: &Path, lang: Lang) -> Result<(Report, Vec
         sections.push(run_analysis(&p, i + 1, a, out, lang, &mut warnings));
     }
     let goal = goal(&p, &sections, lang, &mut warnings);
-    let audits = p
+    let audits: Vec<AuditResult> = p
         .data
         .iter()
         .filter(|d| d.value.is_some())
@@ -106,7 +106,15 @@ pub fn build(project_file: &Path, out: &Path, lang: Lang) -> Result<(Report, Vec
             }
         })
         .collect();
-    let methods = methods(&sections, lang);
+    let mut methods = methods(&sections, lang);
+    for a in audits.iter().filter(|a: &&AuditResult| a.result.is_some()) {
+        let flags = a.result.as_ref().and_then(|r| r.get("flag_count")).and_then(Value::as_u64).unwrap_or(0);
+        methods.push(MethodUse {
+            method: lang.t("数据真实性审核（末位数字、重复块、贴近中心线、规格限堆积等）", "Data audit (terminal digits, copied blocks, hugging, pile-up at a limit, ...)").to_string(),
+            place: format!("{} {}", lang.t("数据", "data"), a.data),
+            finding: format!("{} {flags}", lang.t("提示", "flags:")),
+        });
+    }
     let report = Report { generator: format!("qce {}", env!("CARGO_PKG_VERSION")), lang, project: p, goal, sections, inputs, methods, audits };
     Ok((report, warnings))
 }
@@ -231,7 +239,9 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
             if from.is_file() {
                 let rel = chart_rel(file);
                 let _ = std::fs::rename(&from, out.join(&rel));
-                charts.push(ChartFile { caption: lang.t(zh, en).to_string(), svg: rel, png: None });
+                let png_rel = chart_rel(&file.replace(".svg", ".png"));
+                let png = std::fs::rename(from.with_extension("png"), out.join(&png_rel)).ok().map(|_| png_rel);
+                charts.push(ChartFile { caption: lang.t(zh, en).to_string(), svg: rel, png });
             }
         }
         let _ = std::fs::remove_dir_all(&tmp);
@@ -299,11 +309,15 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
     let mut charts = Vec::new();
     if let Some(name) = chart_name {
         let rel = chart_rel(&format!("{name}.svg"));
-        let mut with_out = argv.clone();
-        with_out.extend(["--out".into(), out.join(&rel).display().to_string()]);
-        let result = run_sub(&with_out, lang)?;
+        let (result, drawing) = super::compare::run_sub_chart(&argv, Some(&out.join(&rel)), lang);
+        let result = result?;
+        if let Some(d) = drawing {
+            warnings.push(format!("{}: {d}", a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into())));
+        }
         if out.join(&rel).is_file() {
-            charts.push(ChartFile { caption: a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into()), svg: rel, png: None });
+            let png_rel = chart_rel(&format!("{name}.png"));
+            let png = out.join(&png_rel).is_file().then_some(png_rel);
+            charts.push(ChartFile { caption: a.title.clone().unwrap_or_else(|| default_title(a.kind, lang).into()), svg: rel, png });
         }
         return Ok((Some(result), None, charts, command));
     }

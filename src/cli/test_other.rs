@@ -117,6 +117,31 @@ fn need<'a>(opt: &'a Option<String>, flag: &str, test: &str) -> Result<&'a str> 
     opt.as_deref().ok_or_else(|| QceError::usage(format!("test {test} needs {flag} COL")))
 }
 
+/// The samples of a k-sample test: `--value COL --group COL` (stacked), or `--value A,B,...`
+/// without `--group` (one column per sample, as Minitab's "samples in separate columns").
+fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>, String)> {
+    let value = need(&args.value, "--value", test)?;
+    if let Some(group) = &args.group {
+        let (names, groups) = grouped(table, value, group, lang, warnings)?;
+        return Ok((names, groups, group.clone()));
+    }
+    let cols: Vec<&str> = value.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
+    if cols.len() < 2 {
+        return Err(QceError::usage(format!(
+            "test {test} needs --group COL (labels of the samples), or --value A,B,... with one column per sample"
+        )));
+    }
+    let mut names = Vec::new();
+    let mut groups = Vec::new();
+    for c in cols {
+        let col = table.numeric(c)?;
+        warnings.extend(excluded_warning(&col.name, &col.notes, lang));
+        groups.push(col.values.into_iter().filter(|v| !v.is_nan()).collect::<Vec<f64>>());
+        names.push(col.name);
+    }
+    Ok((names, groups, "--value".to_string()))
+}
+
 /// Values of `--value` split by the labels of `--group`, in first-appearance order.
 fn grouped(table: &Table, value: &str, group: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>)> {
     let col = table.numeric(value)?;
@@ -223,9 +248,9 @@ fn higher_lower(lang: Lang, diff: f64) -> &'static str {
 
 fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
     let table = load(args)?;
-    let (value, group) = (need(&args.value, "--value", "mann-whitney")?, need(&args.group, "--group", "mann-whitney")?);
     let mut warnings = Vec::new();
-    let (names, groups) = grouped(&table, value, group, s.lang, &mut warnings)?;
+    let (names, groups, group) = samples(&table, args, "mann-whitney", s.lang, &mut warnings)?;
+    let (value, group) = (args.value.as_deref().unwrap_or_default(), group.as_str());
     exactly_two(&names, group, "mann-whitney")?;
     let r = rank::mann_whitney(&groups[0], &groups[1], s.alt, s.conf)?;
     let (a, b) = (&names[0], &names[1]);
@@ -380,9 +405,9 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
 
 fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
     let table = load(args)?;
-    let (value, group) = (need(&args.value, "--value", "kruskal")?, need(&args.group, "--group", "kruskal")?);
     let mut warnings = Vec::new();
-    let (names, groups) = grouped(&table, value, group, s.lang, &mut warnings)?;
+    let (names, groups, group) = samples(&table, args, "kruskal", s.lang, &mut warnings)?;
+    let (value, group) = (args.value.as_deref().unwrap_or_default(), group.as_str());
     let slices: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
     let r = rank::kruskal(&slices)?;
     let (hi, lo) = extremes(&r.groups.iter().map(|g| g.median).collect::<Vec<_>>());

@@ -27,7 +27,8 @@
 //!   `difference`, `percent`, `better`} | null; `capability`: the `capability` document | null
 //! - `checks[]`: {`id`, `severity` (fail|warn|info), `stage`, `title`, `meaning`, `action`}
 //! - `verdict`: the conclusion in plain words (language of `--lang`); `verdict_lines[]`
-//! - `errors[]`: {`section`, `message`} for a sub-analysis that could not run
+//! - `errors[]`: {`section`, `message`} for a sub-analysis that could not run;
+//!   `chart_errors[]`: the same for a chart that could not be drawn (numbers still present)
 
 use super::bonett::{bonett, Bonett};
 use super::project::Direction;
@@ -80,6 +81,8 @@ pub struct Gathered {
     pub normality: [Option<Value>; 2],
     /// Sub-analyses that failed: (section, message).
     pub errors: Vec<(String, String)>,
+    /// Charts that could not be drawn (the numbers are there): (section, message).
+    pub chart_errors: Vec<(String, String)>,
 }
 
 /// A change of one statistic from before to after.
@@ -245,6 +248,8 @@ pub struct Comparison {
     pub verdict_lines: Vec<String>,
     /// Sub-analyses that failed.
     pub errors: Vec<SectionError>,
+    /// Charts that could not be drawn (their numbers are in the other keys).
+    pub chart_errors: Vec<SectionError>,
     /// Decimals recorded in the data (for printing means at one more decimal).
     pub decimals: usize,
 }
@@ -407,6 +412,7 @@ pub fn assemble(spec: &CompareSpec, values: [&[f64]; 2], g: Gathered, lang: Lang
         verdict: String::new(),
         verdict_lines: Vec::new(),
         errors: g.errors.into_iter().map(|(section, message)| SectionError { section, message }).collect(),
+        chart_errors: g.chart_errors.into_iter().map(|(section, message)| SectionError { section, message }).collect(),
         decimals: values.iter().flat_map(|v| v.iter()).map(|&x| recorded_decimals(x)).max().unwrap_or(0),
     };
     c.checks = super::compare_text::checks(&c, lang);

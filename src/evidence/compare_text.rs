@@ -40,6 +40,11 @@ fn moved(lang: Lang, c: &Change) -> &'static str {
     if c.after < c.before { lang.t("降至", "fell to") } else if c.after > c.before { lang.t("升至", "rose to") } else { lang.t("保持为", "stayed at") }
 }
 
+/// The English verb of a change ("fell", "rose", "stayed").
+fn verb(c: &Change) -> &'static str {
+    if c.after < c.before { "fell" } else if c.after > c.before { "rose" } else { "stayed" }
+}
+
 /// The confidence interval of after − before from the Welch document (whose estimate may be
 /// before − after: the sign is taken from the estimate).
 pub fn mean_diff_ci(c: &Comparison) -> Option<[f64; 2]> {
@@ -55,9 +60,23 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     let d = c.decimals + 1;
     let mut out = Vec::new();
     let m = &c.mean;
+    // On a target, the relative change of the mean says little; the offset from the target
+    // and its relative change say what moved.
+    let target = c.spec.target.or_else(|| Some((c.spec.lsl? + c.spec.usl?) / 2.0));
+    let change = match (c.direction, target) {
+        (Some(Direction::Target), Some(t)) if (m.before - t).abs() > 0.0 => {
+            let (ob, oa) = ((m.before - t).abs(), (m.after - t).abs());
+            let pct = pct_text(Some((oa - ob) / ob * 100.0));
+            match lang {
+                Lang::Zh => format!("偏离目标 {} → {}，{}", fixed(ob, d), fixed(oa, d), pct),
+                Lang::En => format!("offset from target {} → {}, {}", fixed(ob, d), fixed(oa, d), pct),
+            }
+        }
+        _ => pct_text(m.percent),
+    };
     let mut s = match lang {
-        Lang::Zh => format!("{}均值由 {} {} {}（{}）", c.after, fixed(m.before, d), moved(lang, m), fixed(m.after, d), pct_text(m.percent)),
-        Lang::En => format!("The mean {} from {} to {} ({})", moved(lang, m), fixed(m.before, d), fixed(m.after, d), pct_text(m.percent)),
+        Lang::Zh => format!("{}均值由 {} {} {}（{}）", c.after, fixed(m.before, d), moved(lang, m), fixed(m.after, d), change),
+        Lang::En => format!("The mean {} from {} to {} ({})", verb(m), fixed(m.before, d), fixed(m.after, d), change),
     };
     match (c.direction, m.better) {
         (Some(Direction::Target), Some(b)) => {
@@ -94,7 +113,7 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     let sd = &c.sd;
     let mut s = match lang {
         Lang::Zh => format!("标准差由 {} {} {}（{}）", fixed(sd.before, d + 1), moved(lang, sd), fixed(sd.after, d + 1), pct_text(sd.percent)),
-        Lang::En => format!("The standard deviation {} from {} to {} ({})", moved(lang, sd), fixed(sd.before, d + 1), fixed(sd.after, d + 1), pct_text(sd.percent)),
+        Lang::En => format!("The standard deviation {} from {} to {} ({})", verb(sd), fixed(sd.before, d + 1), fixed(sd.after, d + 1), pct_text(sd.percent)),
     };
     if let Some(b) = &c.bonett {
         let sig = b.p_value < c.alpha;
@@ -127,7 +146,7 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
         if let Some(p) = &c.ppm_expected {
             s += &match lang {
                 Lang::Zh => format!("；预期不合格品率由 {:.0} PPM {} {:.0} PPM", p.before, moved(lang, p), p.after),
-                Lang::En => format!("; expected nonconforming {} from {:.0} PPM to {:.0} PPM", moved(lang, p), p.before, p.after),
+                Lang::En => format!("; expected nonconforming {} from {:.0} PPM to {:.0} PPM", verb(p), p.before, p.after),
             };
         }
         s += lang.t("。", ".");

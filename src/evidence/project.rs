@@ -720,6 +720,15 @@ mod tests {
     }
 
     #[test]
+    fn english_example_is_valid_up_to_its_data_files() {
+        // docs/project-example.toml names data files that are not shipped: everything up to
+        // the first [[data]] file must validate.
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/project-example.toml");
+        let e = load(&path).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("data.file"), "{}", e.message);
+    }
+
+    #[test]
     fn themes_in_both_languages() {
         assert_eq!(Theme::parse("减少缺陷"), Some(Theme::Defects));
         assert_eq!(Theme::parse("Customer Satisfaction"), Some(Theme::CustomerSatisfaction));

@@ -45,7 +45,7 @@ fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::T
         None => detect_header(&grid),
     };
     let filled = |r: &Vec<RawCell>| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1);
-    let width = grid[header..].iter().take(HEAD_ROWS).map(filled).max().unwrap_or(0);
+    let width = filled(&grid[header]);
     if let Some(r) = (header + 1..grid.len()).find(|&r| filled(&grid[r]) > width) {
         return Err(QceError::input(format!(
             "'{shown}', row {}: {} fields but the header (row {}) has {width} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",

@@ -81,7 +81,8 @@ pub(crate) fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Optio
     };
     let header_cells: Vec<String> = head[header].iter().map(|c| if let RawCell::Text(t) = c { t.clone() } else { String::new() }).collect();
     let filled_width = |r: &Vec<RawCell>| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1);
-    let width = head[header..].iter().map(filled_width).max().unwrap_or(0).max(1);
+    // The header sets the width; longer data rows are ragged (an error, see delimited::load).
+    let width = filled_width(&head[header]).max(1);
     let mut header_cells = header_cells;
     header_cells.resize(width, String::new());
     let (names, letters) = header_names(&header_cells, 0);
@@ -155,19 +156,17 @@ impl LazyCsv {
                     s.fallback = true;
                     return (s, 0);
                 }
-                let mut n = 0u64;
-                for line in LineIter::new(part) {
-                    if is_blank(line.bytes, delim) {
+                let n = scan_lines(part, delim, usize::MAX, |n, line, _, fields| {
+                    if is_blank(line, delim) {
                         s.blank.push(n);
-                    } else if s.ragged.is_none() {
-                        match count_fields(line.bytes, delim, width) {
+                    } else if s.ragged.is_none() && (fields > width || fields == 0) {
+                        match count_fields(line, delim, width) {
                             FieldCount::Fine => {}
                             FieldCount::Extra(k) => s.ragged = Some((n, k)),
                             FieldCount::OpenQuote => s.fallback = true,
                         }
                     }
-                    n += 1;
-                }
+                });
                 (s, n)
             },
             |s, first_row| {
@@ -193,19 +192,15 @@ impl LazyCsv {
             |part| {
                 let mut vals = Vec::with_capacity(if want_values { part.len() / 8 } else { 0 });
                 let mut t = ColumnTally::default();
-                let mut n = 0u64;
-                let mut scratch = Vec::new();
-                for line in LineIter::new(part) {
-                    if !is_blank(line.bytes, delim) {
-                        let f = field(line.bytes, delim, i, &mut scratch);
+                let n = scan_lines(part, delim, i, |n, line, f, _| {
+                    if !is_blank(line, delim) {
                         let class = classify_bytes(f);
                         if want_values {
                             vals.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
                         }
                         t.add(n, class, || String::from_utf8_lossy(trim(f)).into_owned());
                     }
-                    n += 1;
-                }
+                });
                 ((vals, t), n)
             },
             |(vals, mut t), first_row| {
@@ -230,14 +225,11 @@ impl LazyCsv {
                 let mut coder = Coder::default();
                 let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
                 let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
-                let mut scratch = Vec::new();
-                let mut n = 0u64;
-                for line in LineIter::new(part) {
-                    n += 1;
-                    if is_blank(line.bytes, delim) {
-                        continue;
+                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                    if is_blank(line, delim) {
+                        return;
                     }
-                    let f = trim(field(line.bytes, delim, i, &mut scratch));
+                    let f = trim(f);
                     if f.is_empty() {
                         local.push(None);
                     } else if last.1.is_some() && last.0 == f {
@@ -247,7 +239,7 @@ impl LazyCsv {
                         last = (f.to_vec(), Some(c));
                         local.push(Some(c));
                     }
-                }
+                });
                 ((local, coder.names), n)
             },
             |(local, names), _| {
@@ -273,15 +265,12 @@ impl LazyCsv {
         self.for_parts(
             |part| {
                 let mut v = Vec::new();
-                let mut scratch = Vec::new();
-                let mut n = 0u64;
-                for line in LineIter::new(part) {
-                    n += 1;
-                    if !is_blank(line.bytes, delim) {
-                        let f = trim(field(line.bytes, delim, i, &mut scratch));
+                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                    if !is_blank(line, delim) {
+                        let f = trim(f);
                         v.push((!f.is_empty()).then(|| String::from_utf8_lossy(f).into_owned()));
                     }
-                }
+                });
                 (v, n)
             },
             |v, _| out.extend(v),
@@ -298,15 +287,17 @@ impl LazyCsv {
         let mut file = std::fs::File::open(&self.path).map_err(io_err)?;
         file.seek(SeekFrom::Start(self.body_start)).map_err(io_err)?;
         let threads = rayon::current_num_threads().max(1);
-        let mut buf: Vec<u8> = Vec::with_capacity(BLOCK + (64 << 10));
+        let mut buf: Vec<u8> = vec![0; BLOCK];
+        let mut have = 0usize;
         let mut row = self.first_row;
         loop {
-            let have = buf.len();
-            buf.resize(have + BLOCK, 0);
+            if have == buf.len() {
+                buf.resize(buf.len() * 2, 0); // a line longer than the buffer
+            }
             let got = read_full(&mut file, &mut buf[have..]).map_err(io_err)?;
-            buf.truncate(have + got);
-            let eof = got == 0;
-            let end = if eof { buf.len() } else { memchr::memrchr(b'\n', &buf).map_or(0, |p| p + 1) };
+            let filled = have + got;
+            let eof = filled < buf.len();
+            let end = if eof { filled } else { memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |p| p + 1) };
             if end > 0 {
                 let parts = split_parts(&buf[..end], if end < (256 << 10) { 1 } else { threads * 2 });
                 let results: Vec<(R, u64)> = parts.par_iter().map(|p| work(p)).collect();
@@ -315,14 +306,71 @@ impl LazyCsv {
                     row += n;
                     *lines += n;
                 }
-                buf.drain(..end);
+                buf.copy_within(end..filled, 0);
             }
+            have = filled - end;
             if eof {
                 break;
             }
         }
         Ok(())
     }
+}
+
+/// Visit every line of a part: `f(line index, line bytes, field `want` (empty when the line
+/// is shorter), number of fields)`. Returns the number of lines. Lines end with `\n` or
+/// `\r\n`; a last line without a line end counts. Quoted fields are unquoted (through a
+/// per-line slow path, only on lines that hold a quote); a line whose quote stays open gets
+/// 0 fields.
+fn scan_lines(part: &[u8], delim: u8, want: usize, mut f: impl FnMut(u64, &[u8], &[u8], usize)) -> u64 {
+    let mut n = 0u64;
+    let mut scratch: Vec<u8> = Vec::new();
+    if memchr::memchr(b'"', part).is_some() {
+        for line in LineIter::new(part) {
+            let fields = split_line(line.bytes, delim);
+            let count = fields.as_ref().map_or(0, Vec::len);
+            scratch.clear();
+            if let Some(v) = fields.as_ref().and_then(|fs| fs.get(want)) {
+                scratch.extend_from_slice(v.as_bytes());
+            }
+            f(n, line.bytes, &scratch, count);
+            n += 1;
+        }
+        return n;
+    }
+    // Quote-free: one pass over delimiters and line ends.
+    let (mut line_start, mut k, mut field_start) = (0usize, 0usize, 0usize);
+    let mut field: (usize, usize) = (0, 0);
+    let strip_cr = |end: usize, start: usize| if end > start && part[end - 1] == b'\r' { end - 1 } else { end };
+    for p in memchr::memchr2_iter(delim, b'\n', part) {
+        if part[p] == delim {
+            if k == want {
+                field = (field_start, p);
+            }
+            k += 1;
+            field_start = p + 1;
+        } else {
+            let end = strip_cr(p, line_start);
+            if k == want {
+                field = (field_start, end.max(field_start));
+            }
+            f(n, &part[line_start..end], &part[field.0..field.1], k + 1);
+            n += 1;
+            line_start = p + 1;
+            field_start = p + 1;
+            k = 0;
+            field = (p + 1, p + 1);
+        }
+    }
+    if line_start < part.len() {
+        let end = strip_cr(part.len(), line_start);
+        if k == want {
+            field = (field_start, end.max(field_start));
+        }
+        f(n, &part[line_start..end], &part[field.0..field.1], k + 1);
+        n += 1;
+    }
+    n
 }
 
 /// Read until the buffer is full or the file ends.
@@ -422,6 +470,7 @@ fn classify_bytes(f: &[u8]) -> CellClass {
 
 /// Field `i` of a line (empty when the line is shorter). Quoted fields are unquoted into
 /// `scratch`.
+#[cfg(test)]
 fn field<'a>(line: &'a [u8], delim: u8, i: usize, scratch: &'a mut Vec<u8>) -> &'a [u8] {
     if memchr::memchr(b'"', line).is_none() {
         let mut start = 0usize;

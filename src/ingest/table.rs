@@ -333,7 +333,12 @@ impl Table {
         let closest = self
             .names
             .iter()
-            .map(|c| (strsim::normalized_damerau_levenshtein(&c.to_lowercase(), &lower), c))
+            .map(|c| {
+                let name = c.to_lowercase();
+                // a header that contains what was asked (直径 → 直径(mm)) is a strong hint
+                let contains = !lower.is_empty() && (name.contains(&lower) || lower.contains(&name));
+                (strsim::normalized_damerau_levenshtein(&name, &lower) + if contains { 0.5 } else { 0.0 }, c)
+            })
             .filter(|(score, _)| *score > 0.4)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, n)| format!(" Did you mean '{n}'?"))

@@ -154,9 +154,12 @@ fn stage_text(st: &StageCapability, column: &str, lang: Lang) -> String {
     s.push_str(&pp.render());
     if let Some(nm) = &st.normality {
         s.push_str(&match lang {
-            Lang::Zh => format!("正态性（Anderson-Darling）：A² = {}，P = {}\n", fmt3(nm.statistic), fmt_p(nm.p_value)),
-            Lang::En => format!("Normality (Anderson-Darling): A² = {}, p = {}\n", fmt3(nm.statistic), fmt_p(nm.p_value)),
+            Lang::Zh => format!("正态性（Anderson-Darling）：A² = {}，{}\n", fmt3(nm.statistic), p_text("P", nm.p_value)),
+            Lang::En => format!("Normality (Anderson-Darling): A² = {}, {}\n", fmt3(nm.statistic), p_text("p", nm.p_value)),
         });
+    }
+    if let Some(line) = verdict(st, lang) {
+        s.push_str(&line);
     }
     if !st.fits.is_empty() {
         let list: Vec<String> = st.fits.iter().map(|f| format!("{} {}", name(f.distribution, lang), fmt3(f.ad_statistic))).collect();
@@ -165,11 +168,38 @@ fn stage_text(st: &StageCapability, column: &str, lang: Lang) -> String {
     s
 }
 
+/// The usual grading of a capability index (AIAG/ISO 22514 practice, also the grades of
+/// Chinese quality manuals): ≥ 1.67 excellent, 1.33–1.67 adequate, 1.00–1.33 marginal,
+/// 0.67–1.00 inadequate, < 0.67 very poor. Graded on Cpk (Ppk for a fitted distribution).
+fn verdict(st: &StageCapability, lang: Lang) -> Option<String> {
+    let (name, k) = match (st.cpk, st.ppk) {
+        (Some(c), _) => ("Cpk", c),
+        (None, Some(p)) => ("Ppk", p),
+        _ => return None,
+    };
+    let grade = match k {
+        k if k >= 1.67 => lang.t("能力充分（≥ 1.67）", "excellent (≥ 1.67)"),
+        k if k >= 1.33 => lang.t("能力充足（1.33–1.67）", "adequate (1.33–1.67)"),
+        k if k >= 1.0 => lang.t("能力尚可，需改进（1.00–1.33）", "marginal, improve (1.00–1.33)"),
+        k if k >= 0.67 => lang.t("能力不足（0.67–1.00）", "inadequate (0.67–1.00)"),
+        _ => lang.t("能力严重不足（< 0.67）", "very poor (< 0.67)"),
+    };
+    Some(match lang {
+        Lang::Zh => format!("结论：{name} = {}，{grade}\n", fmt3(k)),
+        Lang::En => format!("Verdict: {name} = {}, {grade}\n", fmt3(k)),
+    })
+}
+
 fn name(k: DistKind, lang: Lang) -> &'static str {
     match lang {
         Lang::Zh => k.zh(),
         Lang::En => k.as_str(),
     }
+}
+
+/// A change with its sign: +0.012, −0.5.
+fn signed(x: f64) -> String {
+    if x > 0.0 { format!("+{}", fmt_num(Some(x))) } else { fmt_num(Some(x)) }
 }
 
 fn fmt_ppm(x: Option<f64>) -> String {
@@ -181,8 +211,9 @@ fn fmt_ppm(x: Option<f64>) -> String {
     }
 }
 
-fn fmt_p(p: f64) -> String {
-    if p < 0.001 { "< 0.001".into() } else { format!("{p:.3}") }
+/// "P = 0.015" or "P < 0.001" (`name` is "P" or "p").
+fn p_text(name: &str, p: f64) -> String {
+    if p < 0.001 { format!("{name} < 0.001") } else { format!("{name} = {p:.3}") }
 }
 
 fn comparison_text(res: &CapabilityResult, c: &crate::capability::compare::Comparison, lang: Lang) -> String {
@@ -194,8 +225,8 @@ fn comparison_text(res: &CapabilityResult, c: &crate::capability::compare::Compa
     });
     let mut t = TextTable::new([lang.t("项目", "Quantity"), &c.before, &c.after, lang.t("变化", "Change")]).align_right(1).align_right(2).align_right(3);
     let d = |x: Option<f64>| x.map(|v| format!("{v:+.3}")).unwrap_or_else(|| "*".into());
-    t.row([lang.t("均值", "Mean").to_string(), fmt_num(Some(a.mean)), fmt_num(Some(b.mean)), format!("{:+}", fmt_num(Some(c.delta_mean)))]);
-    t.row([lang.t("组内标准差", "StDev (within)").to_string(), fmt_num(Some(a.sigma_within)), fmt_num(Some(b.sigma_within)), format!("{:+}", fmt_num(Some(c.delta_sigma_within)))]);
+    t.row([lang.t("均值", "Mean").to_string(), fmt_num(Some(a.mean)), fmt_num(Some(b.mean)), signed(c.delta_mean)]);
+    t.row([lang.t("组内标准差", "StDev (within)").to_string(), fmt_num(Some(a.sigma_within)), fmt_num(Some(b.sigma_within)), signed(c.delta_sigma_within)]);
     t.row([lang.t("整体标准差", "StDev (overall)").to_string(), fmt_num(Some(a.sigma_overall)), fmt_num(Some(b.sigma_overall)), format!("×{}", fmt3(c.sigma_overall_ratio))]);
     t.row(["Cpk".to_string(), opt3(a.cpk), opt3(b.cpk), d(c.delta_cpk)]);
     t.row(["Ppk".to_string(), opt3(a.ppk), opt3(b.ppk), d(c.delta_ppk)]);
@@ -216,7 +247,7 @@ fn comparison_text(res: &CapabilityResult, c: &crate::capability::compare::Compa
             (_, Lang::En) => "Variances differ? (Levene test, median)",
         };
         let verdict = if test.p_value < 0.05 { lang.t("显著", "significant") } else { lang.t("不显著", "not significant") };
-        s.push_str(&format!("{what}: {} = {}, P = {} ({verdict}, α = 0.05)\n", if test.test == "welch-t" { "t" } else { "F" }, fmt3(test.statistic), fmt_p(test.p_value)));
+        s.push_str(&format!("{what}: {} = {}, {} ({verdict}, α = 0.05)\n", if test.test == "welch-t" { "t" } else { "F" }, fmt3(test.statistic), p_text("P", test.p_value)));
     }
     s
 }
@@ -238,8 +269,24 @@ pub fn warnings(res: &CapabilityResult, sg: &Subgroups, opts: &Options, lang: La
                     (None, false) => lang.t("先查明非正态的原因（混杂、异常值）", "find the cause first (mixture, outliers)").to_string(),
                 };
                 out.push(match lang {
-                    Lang::Zh => format!("{label}数据不服从正态分布（Anderson-Darling P = {}），基于正态的指数和 PPM 可能失真；可改用 {suggestion}", fmt_p(nm.p_value)),
-                    Lang::En => format!("{label}the data are not normal (Anderson-Darling p = {}): normal-based indices and PPM may mislead; consider {suggestion}", fmt_p(nm.p_value)),
+                    Lang::Zh => format!("{label}数据不服从正态分布（Anderson-Darling {}），基于正态的指数和 PPM 可能失真；可改用 {suggestion}", p_text("P", nm.p_value)),
+                    Lang::En => format!("{label}the data are not normal (Anderson-Darling {}): normal-based indices and PPM may mislead; consider {suggestion}", p_text("p", nm.p_value)),
+                });
+            }
+        }
+        if let (Model::BoxCox { .. }, Some(nm)) = (opts.model, st.normality.as_ref()) {
+            if nm.p_value < NORMALITY_ALPHA {
+                out.push(match lang {
+                    Lang::Zh => format!("{label}Box-Cox 变换后数据仍不服从正态分布（{}）：请改用 --dist 拟合分布", p_text("P", nm.p_value)),
+                    Lang::En => format!("{label}the Box-Cox transformed data are still not normal ({}): try --dist with a fitted distribution", p_text("p", nm.p_value)),
+                });
+            }
+        }
+        if let (Some(d), Some(best)) = (st.distribution.as_ref(), st.fits.first()) {
+            if best.distribution != d.distribution && best.ad_statistic < 0.8 * d.ad_statistic {
+                out.push(match lang {
+                    Lang::Zh => format!("{label}{}分布拟合更好（AD {} 对 {}），可考虑 --dist {}", best.distribution.zh(), fmt3(best.ad_statistic), fmt3(d.ad_statistic), best.distribution.as_str()),
+                    Lang::En => format!("{label}the {} distribution fits better (AD {} against {}): consider --dist {}", best.distribution.as_str(), fmt3(best.ad_statistic), fmt3(d.ad_statistic), best.distribution.as_str()),
                 });
             }
         }

@@ -1,8 +1,20 @@
-//! Control chart drawing (SVG/PNG) in the look of a Minitab chart.
+//! Control chart drawing (SVG/PNG) in the look of a Minitab chart: points joined by lines,
+//! center line (green) and control limits (red) labelled with their values at the right edge
+//! ("UCL=74.0143", "X̄=74.0012", "LCL=73.9880"), stage boundaries as dashed vertical lines with
+//! the stage names, failed points in red with the test numbers beside them, X̄ with R/S (I
+//! with MR) as two aligned panels, x labels thinned so they never overlap.
+//!
+//! Large series are decimated per pixel column (entry, minimum, maximum, exit of each column),
+//! so 2 million points draw as a few thousand line vertices; every failed point keeps its
+//! red marker (one per pixel).
 
+use super::plot::{self, colors, dashed, font, line, text, Area, Figure, Frame};
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::spc::ChartResult;
+use crate::spc::{ChartKind, ChartResult, Point, Violation};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Presentation options of a chart.
@@ -10,11 +22,432 @@ use std::path::Path;
 pub struct ChartStyle {
     /// Title (may be Chinese).
     pub title: String,
-    /// Language of axis captions and labels.
+    /// Language of axis captions.
     pub lang: Lang,
 }
 
 /// Draw the chart into `path` (.svg or .png by extension).
-pub fn draw(_chart: &ChartResult, _style: &ChartStyle, _path: &Path) -> Result<()> {
-    Ok(())
+pub fn draw(chart: &ChartResult, style: &ChartStyle, path: &Path) -> Result<()> {
+    plot::save(&ControlFigure { chart, style }, path)
+}
+
+/// Points at most this many get a marker each (beyond, the line alone reads better).
+const MARKERS_UP_TO: usize = 200;
+/// Failed points at most this many get their test numbers written beside them.
+const RULE_TEXT_UP_TO: usize = 80;
+
+const WIDTH: u32 = 1000;
+const LEFT: i32 = 78;
+const RIGHT: i32 = 140;
+
+struct ControlFigure<'a> {
+    chart: &'a ChartResult,
+    style: &'a ChartStyle,
+}
+
+/// What one panel shows.
+struct PanelView<'a> {
+    statistic: &'a str,
+    points: &'a [Point],
+    violations: &'a [Violation],
+}
+
+impl Figure for ControlFigure<'_> {
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, if self.chart.dispersion.is_some() { 860 } else { 560 })
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<()> {
+        let (w, h) = self.size();
+        let (w, h) = (w as i32, h as i32);
+        text(root, &self.style.title, (w / 2, 14), &font(21.0, &colors::INK, HPos::Center, VPos::Top))?;
+        let main = PanelView { statistic: &self.chart.statistic, points: &self.chart.points, violations: &self.chart.violations };
+        let n = self.chart.points.len().max(1);
+        let plot_w = w - LEFT - RIGHT;
+        let top = 78;
+        let gap = 86; // x labels of the upper panel + caption of the lower one
+        let bottom_room = 62;
+        match &self.chart.dispersion {
+            None => {
+                let frame = Frame::new((LEFT, top, plot_w, h - top - bottom_room), (0.5, n as f64 + 0.5), (0.0, 1.0));
+                self.panel(root, &main, frame, true)?;
+            }
+            Some(d) => {
+                let avail = h - top - gap - bottom_room;
+                let h1 = avail * 55 / 100;
+                let f1 = Frame::new((LEFT, top, plot_w, h1), (0.5, n as f64 + 0.5), (0.0, 1.0));
+                self.panel(root, &main, f1, false)?;
+                let disp = PanelView { statistic: &d.statistic, points: &d.points, violations: &d.violations };
+                let f2 = Frame::new((LEFT, top + h1 + gap, plot_w, avail - h1), (0.5, n as f64 + 0.5), (0.0, 1.0));
+                self.panel(root, &disp, f2, true)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ControlFigure<'_> {
+    fn is_cusum(&self) -> bool {
+        self.chart.chart == ChartKind::Cusum
+    }
+
+    /// One panel: axes, stage boundaries and names, limits, data, failures, labels.
+    fn panel<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, frame: Frame, bottom: bool) -> Result<()> {
+        let lang = self.style.lang;
+        let frame = Frame { y: self.y_range(p), ..frame };
+        let ticks = plot::nice_ticks(frame.y.0, frame.y.1, 5);
+        frame.axes(root, &y_caption(p.statistic, lang), &ticks)?;
+        self.stages(root, p, &frame)?;
+        self.limits(root, p, &frame)?;
+        self.data(root, p, &frame)?;
+        self.failures(root, p, &frame)?;
+        self.right_labels(root, p, &frame)?;
+        self.stage_labels(root, p, &frame)?;
+        self.x_labels(root, &frame)?;
+        if bottom {
+            let cap = if self.chart.points.first().is_some_and(|q| q.n == 1.0) && !self.chart.chart.is_attribute() {
+                lang.t("观测值", "Observation")
+            } else {
+                lang.t("样本", "Sample")
+            };
+            text(root, cap, (frame.left + frame.width / 2, frame.bottom() + 30), &font(13.0, &colors::INK, HPos::Center, VPos::Top))?;
+        }
+        Ok(())
+    }
+
+    fn y_range(&self, p: &PanelView) -> (f64, f64) {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut take = |v: f64| {
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        };
+        for q in p.points {
+            if self.is_cusum() {
+                take(q.upper.unwrap_or(f64::NAN));
+                take(q.lower.unwrap_or(f64::NAN));
+            } else {
+                take(q.value);
+            }
+            take(q.center);
+            take(q.lcl.unwrap_or(f64::NAN));
+            take(q.ucl.unwrap_or(f64::NAN));
+        }
+        if !lo.is_finite() {
+            return (0.0, 1.0);
+        }
+        let pad = if hi > lo { (hi - lo) * 0.08 } else { lo.abs().max(1.0) * 0.1 };
+        (lo - pad, hi + pad)
+    }
+
+    /// Dashed boundaries between stages, stage names at the top of each span.
+    fn stages<DB: DrawingBackend>(&self, root: &Area<DB>, _p: &PanelView, f: &Frame) -> Result<()> {
+        let stages = &self.chart.stages;
+        if stages.len() < 2 && stages.first().is_none_or(|s| s.name == "all") {
+            return Ok(());
+        }
+        let style = font(12.0, &colors::MUTED, HPos::Center, VPos::Top);
+        for (i, st) in stages.iter().enumerate() {
+            let (a, b) = (st.first_point as f64 - 0.5, st.last_point as f64 + 0.5);
+            if i > 0 {
+                dashed(root, (f.px(a), f.top), (f.px(a), f.bottom()), &colors::MUTED, 5.0, 4.0)?;
+            }
+            let span = f.px(b) - f.px(a);
+            if plot::text_width(&st.name, 12.0) < span as f64 - 4.0 {
+                text(root, &st.name, ((f.px(a) + f.px(b)) / 2, f.top + 4), &style)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Center line and limits, as step lines per stage (one segment when constant).
+    fn limits<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
+        for pts in stage_slices(p) {
+            let center: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, q.center)).collect();
+            line(root, step_path(&center, f), &colors::CENTER, 1)?;
+            for get in [|q: &Point| q.lcl, |q: &Point| q.ucl] {
+                let lim: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q).unwrap_or(f64::NAN))).collect();
+                line(root, step_path(&lim, f), &colors::LIMIT, 1)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The data line (broken at stage boundaries) and point markers.
+    fn data<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
+        let series: Vec<fn(&Point) -> f64> = if self.is_cusum() {
+            vec![|q| q.upper.unwrap_or(f64::NAN), |q| q.lower.unwrap_or(f64::NAN)]
+        } else {
+            vec![|q| q.value]
+        };
+        let markers = p.points.len() <= MARKERS_UP_TO;
+        for get in series {
+            for pts in stage_slices(p) {
+                let xy: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q))).collect();
+                for path in decimate(&xy, f) {
+                    line(root, path, &colors::DATA, 1)?;
+                }
+                if markers {
+                    for &(x, y) in xy.iter().filter(|(_, y)| y.is_finite()) {
+                        root.draw(&Circle::new((f.px(x), f.py(y)), 3, colors::DATA.filled())).map_err(plot::err)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Red markers on failed points with their test numbers.
+    fn failures<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
+        let mut rules: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        for v in p.violations {
+            rules.entry(v.point).or_default().push(v.rule);
+        }
+        let by_point: BTreeMap<usize, &Point> = rules.keys().filter_map(|k| p.points.iter().find(|q| q.point == *k).map(|q| (*k, q))).collect();
+        let write = rules.len() <= RULE_TEXT_UP_TO;
+        let style = font(11.0, &colors::LIMIT, HPos::Left, VPos::Bottom);
+        let mut seen = std::collections::HashSet::new();
+        for (pt, rs) in &rules {
+            let Some(q) = by_point.get(pt) else { continue };
+            let y = if self.is_cusum() {
+                let (u, l) = (q.upper.unwrap_or(0.0), q.lower.unwrap_or(0.0));
+                if q.ucl.is_some_and(|c| u > c) { u } else { l }
+            } else {
+                q.value
+            };
+            let (x, y) = (f.px(*pt as f64), f.py(y));
+            if !seen.insert((x, y)) {
+                continue;
+            }
+            root.draw(&Rectangle::new([(x - 3, y - 3), (x + 3, y + 3)], colors::LIMIT.filled())).map_err(plot::err)?;
+            if write {
+                let label = rs.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",");
+                text(root, &label, (x + 4, y - 3), &style)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Earlier stages: small "UCL=…"/"LCL=…" values inside the plot at the stage's right end
+    /// (the last stage is labelled in the margin), when the stage is wide enough.
+    fn stage_labels<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
+        let slices = stage_slices(p);
+        for pts in slices.iter().take(slices.len().saturating_sub(1)) {
+            let (Some(first), Some(last)) = (pts.first(), pts.last()) else { continue };
+            let x = f.px(last.point as f64 + 0.5) - 4;
+            if x - f.px(first.point as f64 - 0.5) < 110 || self.is_cusum() {
+                continue;
+            }
+            let spread = match (last.lcl, last.ucl) {
+                (Some(l), Some(u)) if u > l => u - l,
+                _ => last.center.abs(),
+            };
+            for (v, name) in [(last.ucl, "UCL"), (last.lcl, "LCL")] {
+                if let Some(v) = v {
+                    let s = format!("{name}={}", plot::fmt_limit(v, spread));
+                    text(root, &s, (x, f.py(v) - 2), &font(10.0, &colors::LIMIT, HPos::Right, VPos::Bottom))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// "UCL=…", "X̄=…", "LCL=…" at the right edge, for the last stage (values of its last point).
+    fn right_labels<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
+        let Some(last) = p.points.last() else { return Ok(()) };
+        let spread = match (last.lcl, last.ucl) {
+            (Some(l), Some(u)) if u > l => u - l,
+            _ => last.center.abs(),
+        };
+        let sym = center_symbol(p.statistic);
+        // (value, text, colour, letters to draw a bar over)
+        let mut labels: Vec<(f64, String, RGBColor, &str)> = Vec::new();
+        if let Some(u) = last.ucl {
+            labels.push((u, format!("UCL={}", plot::fmt_limit(u, spread)), colors::LIMIT, ""));
+        }
+        if self.is_cusum() {
+            labels.push((last.center, "0".to_string(), colors::CENTER, ""));
+        } else {
+            labels.push((last.center, format!("{sym}={}", plot::fmt_limit(last.center, spread)), colors::CENTER, sym));
+        }
+        if let Some(l) = last.lcl {
+            labels.push((l, format!("LCL={}", plot::fmt_limit(l, spread)), colors::LIMIT, ""));
+        }
+        // Positions top to bottom, at least 15 px apart, inside the panel.
+        let mut ys: Vec<i32> = labels.iter().map(|(v, _, _, _)| f.py(*v)).collect();
+        for i in 1..ys.len() {
+            if ys[i] < ys[i - 1] + 15 {
+                ys[i] = ys[i - 1] + 15;
+            }
+        }
+        for ((_, s, color, bar), y) in labels.iter().zip(ys) {
+            let x = f.right() + 6;
+            text(root, s, (x, y), &font(12.0, color, HPos::Left, VPos::Center))?;
+            // The bar of X̄, R̄, ... drawn as a line: combining macrons render badly in many fonts.
+            if !bar.is_empty() {
+                let w = plot::text_width(bar, 12.0).round() as i32;
+                line(root, vec![(x + 1, y - 8), (x + w - 1, y - 8)], color, 1)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Point labels under the axis, thinned so that they never overlap.
+    fn x_labels<DB: DrawingBackend>(&self, root: &Area<DB>, f: &Frame) -> Result<()> {
+        let pts = &self.chart.points;
+        let n = pts.len();
+        if n == 0 {
+            return Ok(());
+        }
+        let size = 11.0;
+        let sample = pts.len().min(5000);
+        let stride = (pts.len() / sample).max(1);
+        let widest = pts.iter().step_by(stride).map(|q| plot::text_width(&q.label, size)).fold(0.0, f64::max);
+        let step = plot::label_step(widest, f.width as f64 / n as f64);
+        let style = font(size, &colors::INK, HPos::Center, VPos::Top);
+        let mut i = if step == 1 { 1 } else { step };
+        while i <= n {
+            let q = &pts[i - 1];
+            let x = f.px(i as f64);
+            line(root, vec![(x, f.bottom()), (x, f.bottom() + 4)], &colors::INK, 1)?;
+            text(root, &q.label, (x, f.bottom() + 7), &style)?;
+            i += step;
+        }
+        Ok(())
+    }
+}
+
+/// The points of each stage of a panel (contiguous runs by stage name).
+fn stage_slices<'a>(p: &'a PanelView) -> Vec<&'a [Point]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=p.points.len() {
+        if i == p.points.len() || p.points[i].stage != p.points[start].stage {
+            out.push(&p.points[start..i]);
+            start = i;
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// A step line through (x, value) pairs: each value held over [x − ½, x + ½]; consecutive
+/// equal values merge, and the path is decimated per pixel column.
+fn step_path(pts: &[(f64, f64)], f: &Frame) -> Vec<(i32, i32)> {
+    let mut xy: Vec<(f64, f64)> = Vec::with_capacity(2 * pts.len());
+    for (i, &(x, v)) in pts.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        let same_as_next = pts.get(i + 1).is_some_and(|&(_, w)| w == v);
+        let same_as_prev = i > 0 && pts[i - 1].1 == v;
+        if !same_as_prev {
+            xy.push((x - 0.5, v));
+        }
+        if !same_as_next {
+            xy.push((x + 0.5, v));
+        }
+    }
+    decimate(&xy, f).into_iter().flatten().collect()
+}
+
+/// Pixel paths of a polyline, broken at non-finite values; within a pixel column only the
+/// entry, minimum, maximum and exit vertices are kept (the drawn shape is unchanged).
+fn decimate(xy: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
+    let mut paths = Vec::new();
+    let mut cur: Vec<(i32, i32)> = Vec::new();
+    // current column: (x, entry y, min y, max y, last y)
+    let mut col: Option<(i32, i32, i32, i32, i32)> = None;
+    let flush = |col: &mut Option<(i32, i32, i32, i32, i32)>, cur: &mut Vec<(i32, i32)>| {
+        if let Some((x, first, lo, hi, last)) = col.take() {
+            for y in [first, lo, hi, last] {
+                if cur.last() != Some(&(x, y)) {
+                    cur.push((x, y));
+                }
+            }
+        }
+    };
+    for &(x, y) in xy {
+        if !y.is_finite() {
+            flush(&mut col, &mut cur);
+            if cur.len() > 1 {
+                paths.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            continue;
+        }
+        let (px, py) = (f.px(x), f.py(y));
+        match &mut col {
+            Some(c) if c.0 == px => {
+                c.2 = c.2.min(py);
+                c.3 = c.3.max(py);
+                c.4 = py;
+            }
+            _ => {
+                flush(&mut col, &mut cur);
+                col = Some((px, py, py, py, py));
+            }
+        }
+    }
+    flush(&mut col, &mut cur);
+    if cur.len() > 1 {
+        paths.push(cur);
+    }
+    paths
+}
+
+/// Letters of the center line's name; drawn with a bar over them (X̄, R̄, M̄R̄, P̄, ...).
+fn center_symbol(statistic: &str) -> &'static str {
+    match statistic {
+        "xbar" | "i" | "ewma" => "X",
+        "r" => "R",
+        "s" => "S",
+        "mr" => "MR",
+        "p" | "p'" => "P",
+        "np" => "NP",
+        "c" => "C",
+        "u" | "u'" => "U",
+        _ => "CL",
+    }
+}
+
+fn y_caption(statistic: &str, lang: Lang) -> String {
+    let (zh, en) = match statistic {
+        "xbar" => ("样本均值", "Sample Mean"),
+        "r" => ("样本极差", "Sample Range"),
+        "s" => ("样本标准差", "Sample StDev"),
+        "i" => ("单值", "Individual Value"),
+        "mr" => ("移动极差", "Moving Range"),
+        "p" | "p'" => ("不合格品率", "Proportion"),
+        "np" => ("不合格品数", "Sample Count"),
+        "c" => ("缺陷数", "Sample Count"),
+        "u" | "u'" => ("单位缺陷数", "Sample Count Per Unit"),
+        "ewma" => ("EWMA", "EWMA"),
+        "cusum" => ("累积和", "Cumulative Sum"),
+        _ => ("", ""),
+    };
+    lang.t(zh, en).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimation_keeps_extremes_per_column() {
+        let f = Frame::new((0, 0, 100, 100), (0.0, 1000.0), (0.0, 1.0));
+        let xy: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64, if i == 503 { 1.0 } else { 0.5 })).collect();
+        let paths = decimate(&xy, &f);
+        assert_eq!(paths.len(), 1);
+        assert!(paths[0].len() <= 4 * 101);
+        assert!(paths[0].iter().any(|&(_, y)| y == 0), "the spike survives");
+    }
+
+    #[test]
+    fn step_path_merges_constant_limits() {
+        let f = Frame::new((0, 0, 100, 100), (0.5, 10.5), (0.0, 1.0));
+        let pts: Vec<(f64, f64)> = (1..=10).map(|i| (i as f64, 0.5)).collect();
+        assert_eq!(step_path(&pts, &f).len(), 2);
+    }
 }

@@ -406,23 +406,55 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
     }
 }
 
+/// Text of a field that is either a string or a `{"en": ..., "zh": ...}` object.
+fn lang_text(v: Option<&Value>, lang: Lang) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Object(m)) => m.get(lang.t("zh", "en")).or_else(|| m.get("en")).and_then(Value::as_str).unwrap_or_default().to_string(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
 fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
     let flags = v.get("flags").and_then(Value::as_array).cloned().unwrap_or_default();
+    let checks = v.get("checks").and_then(Value::as_array).cloned().unwrap_or_default();
     if flags.is_empty() {
-        let _ = write!(h, "<p>{}：<span class=\"yes\">{}</span></p>", esc(data), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"));
-        return;
+        let _ = write!(h, "<p>{}：<span class=\"yes\">✓ {}</span>（{} {}）</p>", esc(data), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
     }
     for f in &flags {
-        let s = |k: &str| f.get(k).map(|x| match x {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        }).unwrap_or_default();
-        let title = [s("title"), s("check"), s("name"), s("id")].into_iter().find(|x| !x.is_empty()).unwrap_or_default();
-        let text = [s("explanation"), s("message"), s("description")].into_iter().find(|x| !x.is_empty()).unwrap_or_default();
-        let stat = [("statistic", s("statistic")), ("p", s("p_value")), ("n", s("count"))].iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ");
-        let _ = write!(h, "<div class=\"chk warn\"><div class=\"t\">{}：{}</div><div class=\"m\">{}</div><div class=\"a mono\">{}</div></div>", esc(data), esc(&title), esc(&text), esc(&stat));
+        let title = [lang_text(f.get("title"), lang), lang_text(f.get("check"), lang)].into_iter().find(|x| !x.is_empty()).unwrap_or_default();
+        let stage = f.get("stage").and_then(Value::as_str).map(|s| format!(" · {}", esc(s))).unwrap_or_default();
+        let _ = write!(
+            h,
+            "<div class=\"chk warn\"><div class=\"t\">{}：{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
+            esc(data),
+            esc(&title),
+            esc(&lang_text(f.get("explanation"), lang)),
+            lang.t("需询问：", "Question: "),
+            esc(&lang_text(f.get("question"), lang))
+        );
     }
+    if checks.is_empty() {
+        return;
+    }
+    let _ = write!(h, "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", lang.t("检查", "Check"), lang.t("阶段", "Stage"), lang.t("结果", "Result"), lang.t("说明", "Note"));
+    for c in &checks {
+        let status = match c.get("status").and_then(Value::as_str).unwrap_or_default() {
+            "pass" => format!("<span class=\"yes\">{}</span>", lang.t("通过", "pass")),
+            "flag" => format!("<span class=\"no\">{}</span>", lang.t("提示", "flag")),
+            "not_applicable" => format!("<span class=\"muted\">{}</span>", lang.t("不适用", "n/a")),
+            other => esc(other),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{status}</td><td class=\"muted\">{}</td></tr>",
+            esc(&lang_text(c.get("title"), lang)),
+            esc(c.get("stage").and_then(Value::as_str).unwrap_or(lang.t("全部", "all"))),
+            esc(&lang_text(c.get("note"), lang))
+        );
+    }
+    h.push_str("</table>");
 }
 
 fn figure(h: &mut String, out: &Path, rel: &str, caption: &str) {

@@ -6,6 +6,7 @@ pub mod control;
 pub mod font;
 pub mod html;
 pub mod pareto;
+pub mod plot;
 pub mod table;
 
 pub use table::{fmt_num, Table as TextTable};

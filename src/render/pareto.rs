@@ -42,6 +42,9 @@ pub fn draw(path: &Path, title: &str, axis_label: &str, panels: &[Panel<'_>], la
     let fail = |e: String| QceError::input(format!("cannot write chart '{shown}': {e}")).with_file(&shown);
     match ext.as_str() {
         "svg" => {
+            // plotters measures text with the registered font even for SVG; without a CJK
+            // font, drawing is still attempted (and fails with plotters' message).
+            let _ = ensure_bitmap_font();
             let root = SVGBackend::new(path, size).into_drawing_area();
             paint(&root, title, axis_label, panels, &widths, focus.as_deref(), lang).map_err(fail)?;
             root.present().map_err(|e| fail(e.to_string()))

@@ -91,7 +91,7 @@ impl RuleSet {
 /// Text of a test with its K, in English and Chinese.
 pub fn describe(rule: u8, k: usize) -> (String, String) {
     match rule {
-        1 => ("1 point beyond the 3σ control limits".into(), "1 点超出 3σ 控制限".into()),
+        1 => ("beyond the control limits (3σ)".into(), "超出 3σ 控制限".into()),
         2 => (format!("{k} points in a row on the same side of the center line"), format!("连续 {k} 点落在中心线同一侧")),
         3 => (format!("{k} points in a row, all increasing or all decreasing"), format!("连续 {k} 点递增或递减")),
         4 => (format!("{k} points in a row, alternating up and down"), format!("连续 {k} 点交替上下")),

@@ -149,4 +149,63 @@ mod tests {
         assert_eq!(r.df, 1);
         assert!(r.fisher_p_value.is_some());
     }
+    use serde_json::Value;
+
+    /// fixtures/tests_rank/fisher.json and chisq.json: R fisher.test / chisq.test.
+    #[test]
+    fn match_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/fisher.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let t: Vec<u64> = c["table"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as u64).collect();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let p = fisher_2x2([[t[0], t[1]], [t[2], t[3]]], alt).unwrap();
+            let want = c["p_value"].as_f64().unwrap();
+            assert!((p - want).abs() <= 1e-12 * want + 1e-15, "{call}: {p:e} vs {want:e}");
+        }
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/chisq.json")).unwrap();
+        for c in &cases {
+            let t: Vec<Vec<f64>> = c["table"].as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()).collect();
+            let r = chi_square(&t).unwrap();
+            let (s, p) = (c["statistic"].as_f64().unwrap(), c["p_value"].as_f64().unwrap());
+            assert!((r.statistic - s).abs() < 1e-12 * s);
+            assert_eq!(r.df as f64, c["df"].as_f64().unwrap());
+            assert!((r.p_value - p).abs() < 1e-9 * p, "{:e} vs {p:e}", r.p_value);
+        }
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn swapping_rows_or_transposing_changes_nothing(t in prop::collection::vec(1u32..60, 6)) {
+                let m: Vec<Vec<f64>> = vec![t[0..3].iter().map(|v| *v as f64).collect(), t[3..6].iter().map(|v| *v as f64).collect()];
+                let swapped = vec![m[1].clone(), m[0].clone()];
+                let transposed: Vec<Vec<f64>> = (0..3).map(|j| vec![m[0][j], m[1][j]]).collect();
+                let a = chi_square(&m).unwrap();
+                for other in [chi_square(&swapped).unwrap(), chi_square(&transposed).unwrap()] {
+                    prop_assert!((a.statistic - other.statistic).abs() < 1e-9 * a.statistic.max(1.0));
+                    prop_assert!((a.p_value - other.p_value).abs() < 1e-9);
+                }
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+            }
+
+            #[test]
+            fn fisher_swap(a in 0u64..40, b in 0u64..40, c in 0u64..40, d in 0u64..40) {
+                prop_assume!(a + b + c + d > 0);
+                let p = fisher_2x2([[a, b], [c, d]], Alternative::TwoSided).unwrap();
+                let q = fisher_2x2([[c, d], [a, b]], Alternative::TwoSided).unwrap();
+                prop_assert!((p - q).abs() < 1e-9);
+                prop_assert!((0.0..=1.0).contains(&p));
+                let less = fisher_2x2([[a, b], [c, d]], Alternative::Less).unwrap();
+                let greater_swapped = fisher_2x2([[c, d], [a, b]], Alternative::Greater).unwrap();
+                prop_assert!((less - greater_swapped).abs() < 1e-9);
+            }
+        }
+    }
+
 }

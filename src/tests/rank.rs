@@ -539,21 +539,32 @@ fn select_pair(m: &impl SortedMatrix, k: u64) -> (f64, f64) {
     (m.value(a), m.value(b))
 }
 
-/// Selection in a sorted matrix by random pivots (Monahan 1984, ACM TOMS Algorithm 616;
-/// Johnson & Mizoguchi 1978): keep per row the window of candidates, pick a random candidate,
-/// count entries below and at it with two staircase walks, shrink the windows. Expected
-/// O(log(rows·cols)) rounds of O(rows + cols).
+/// Selection in a sorted matrix (Monahan 1984, ACM TOMS Algorithm 616; Johnson & Mizoguchi
+/// 1978), with Floyd & Rivest's (1975, CACM 18) sampled pivot pairs: keep per row the window of
+/// candidates; each round draw a random sample of candidates, take two sample order
+/// statistics that bracket the target rank, count the entries below and at them with two
+/// staircase walks and shrink the windows to the entries between them. Each round costs
+/// O(rows + cols) and cuts the candidates by a factor of about 20, so 2.5·10¹³ pairwise
+/// differences need about seven rounds. A round that cannot shrink (heavy ties) falls back to
+/// a single random pivot with a three-way split.
 fn select_raw(m: &impl SortedMatrix, k: u64) -> f64 {
     let rows = m.rows();
     let mut lo: Vec<usize> = (0..rows).map(|r| m.start(r)).collect();
     let mut hi: Vec<usize> = vec![m.cols(); rows];
-    let mut less_pos = vec![0usize; rows];
-    let mut leq_pos = vec![0usize; rows];
+    let mut pos_a = vec![0usize; rows];
+    let mut pos_b = vec![0usize; rows];
+    let mut cum = vec![0u64; rows];
     let mut rng = 0x9E37_79B9_7F4A_7C15u64 ^ k;
     let small = (rows + m.cols()).clamp(1024, 1 << 20) as u64;
+    const SAMPLE: usize = 4096;
     loop {
-        let active: u64 = lo.iter().zip(&hi).map(|(a, b)| (b - a) as u64).sum();
-        let below: u64 = lo.iter().enumerate().map(|(r, a)| (a - m.start(r)) as u64).sum();
+        let mut active = 0u64;
+        let mut below = 0u64;
+        for r in 0..rows {
+            active += (hi[r] - lo[r]) as u64;
+            cum[r] = active;
+            below += (lo[r] - m.start(r)) as u64;
+        }
         if active <= small {
             let mut cand: Vec<f64> = Vec::with_capacity(active as usize);
             for r in 0..rows {
@@ -563,28 +574,58 @@ fn select_raw(m: &impl SortedMatrix, k: u64) -> f64 {
             let idx = (k.saturating_sub(below + 1) as usize).min(cand.len().saturating_sub(1));
             return cand.get(idx).copied().unwrap_or(f64::NAN);
         }
-        let mut pick = splitmix(&mut rng) % active;
-        let mut pivot = f64::NAN;
-        for r in 0..rows {
-            let w = (hi[r] - lo[r]) as u64;
-            if pick < w {
-                pivot = m.at(r, lo[r] + pick as usize);
-                break;
-            }
-            pick -= w;
-        }
-        let less = split_counts(m, pivot, false, &mut less_pos);
-        let leq = split_counts(m, pivot, true, &mut leq_pos);
-        if k <= less {
+        // The u-th active entry (0-based), found by binary search on the window sizes.
+        let entry = |u: u64| {
+            let r = cum.partition_point(|&c| c <= u);
+            let before = if r == 0 { 0 } else { cum[r - 1] };
+            m.at(r, lo[r] + (u - before) as usize)
+        };
+        let mut sample: Vec<f64> = (0..SAMPLE).map(|_| entry(splitmix(&mut rng) % active)).collect();
+        sample.sort_unstable_by(f64::total_cmp);
+        let q = (k - below) as f64 / active as f64 * SAMPLE as f64;
+        let spread = 3.0 * (SAMPLE as f64).sqrt();
+        let ia = ((q - spread).floor().max(0.0) as usize).min(SAMPLE - 1);
+        let ib = ((q + spread).ceil().max(0.0) as usize).min(SAMPLE - 1);
+        let (a, b) = (sample[ia], sample[ib]);
+        // Drawn now, used only if this round makes no progress (then the windows are unchanged).
+        let fallback = entry(splitmix(&mut rng) % active);
+        let less_a = split_counts(m, a, false, &mut pos_a);
+        let leq_b = split_counts(m, b, true, &mut pos_b);
+        let old = active;
+        if k <= less_a {
             for r in 0..rows {
-                hi[r] = hi[r].min(less_pos[r]);
+                hi[r] = hi[r].min(pos_a[r]);
             }
-        } else if k > leq {
+        } else if k > leq_b {
             for r in 0..rows {
-                lo[r] = lo[r].max(leq_pos[r]);
+                lo[r] = lo[r].max(pos_b[r]);
             }
         } else {
-            return pivot;
+            if a == b {
+                return a;
+            }
+            for r in 0..rows {
+                lo[r] = lo[r].max(pos_a[r]);
+                hi[r] = hi[r].min(pos_b[r]);
+            }
+        }
+        let now: u64 = lo.iter().zip(&hi).map(|(a, b)| (b - a) as u64).sum();
+        if now == old {
+            // No progress (ties): one random pivot, three-way split.
+            let pivot = fallback;
+            let less = split_counts(m, pivot, false, &mut pos_a);
+            let leq = split_counts(m, pivot, true, &mut pos_b);
+            if k <= less {
+                for r in 0..rows {
+                    hi[r] = hi[r].min(pos_a[r]);
+                }
+            } else if k > leq {
+                for r in 0..rows {
+                    lo[r] = lo[r].max(pos_b[r]);
+                }
+            } else {
+                return pivot;
+            }
         }
     }
 }
@@ -639,16 +680,16 @@ mod tests {
 
     #[test]
     fn large_selection_is_exact() {
-        // 3000 x 2000 = 6e6 differences, above the brute-force cut-off of the selection.
-        let x: Vec<f64> = (0..3000).map(|i| ((i * 7919) % 3001) as f64 * 0.37).collect();
-        let y: Vec<f64> = (0..2000).map(|i| ((i * 104729) % 2003) as f64 * 0.53).collect();
+        // 2000 x 1500 = 3e6 differences, far above the brute-force cut-off of the selection.
+        let x: Vec<f64> = (0..2000).map(|i| ((i * 7919) % 2003) as f64 * 0.37).collect();
+        let y: Vec<f64> = (0..1500).map(|i| ((i * 104729) % 1511) as f64 * 0.53).collect();
         let d = brute_diffs(&x, &y);
         let (xs, ys) = (sorted(&x), sorted(&y));
         let m = PairwiseDifferences { x: &xs, y: &ys };
-        for k in [1u64, 12345, 3_000_000, 3_000_001, 5_999_999] {
+        for k in [1u64, 12345, 1_500_000, 1_500_001, 2_999_999, 3_000_000] {
             assert_eq!(select_kth(&m, k), d[k as usize - 1]);
         }
-        assert_eq!(median_of(&m, d.len() as u64), (d[2_999_999] + d[3_000_000]) / 2.0);
+        assert_eq!(median_of(&m, d.len() as u64), (d[1_499_999] + d[1_500_000]) / 2.0);
     }
 
     #[test]
@@ -662,4 +703,155 @@ mod tests {
         assert_eq!(s.len(), 56);
         assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-14);
     }
+    use serde_json::Value;
+
+    fn close(got: f64, want: f64, rel: f64, what: &str) {
+        assert!((got - want).abs() <= rel * want.abs().max(1e-300) + 1e-15, "{what}: got {got:e}, want {want:e}");
+    }
+
+    fn floats(v: &Value) -> Vec<f64> {
+        v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    }
+
+    /// fixtures/tests_rank/mann_whitney.json: R wilcox.test (calls in each entry and in make_fixtures.R).
+    #[test]
+    fn mann_whitney_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/mann_whitney.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let r = mann_whitney(&floats(&c["x"]), &floats(&c["y"]), alt, 0.95).unwrap();
+            close(r.u, c["u"].as_f64().unwrap(), 1e-14, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.estimate, c["estimate"].as_f64().unwrap(), 1e-12, call);
+            if let Some(p) = c["exact_p_value"].as_f64() {
+                close(r.exact_p_value.unwrap(), p, 1e-12, call);
+                let ci = &c["exact_ci"];
+                for (k, b) in r.ci.iter().enumerate() {
+                    match ci[k].as_f64() {
+                        Some(w) => close(b.unwrap(), w, 1e-12, call),
+                        None => assert!(b.is_none(), "{call}"),
+                    }
+                }
+            } else {
+                assert!(r.exact_p_value.is_none(), "{call}");
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/signed_rank.json: R wilcox.test one-sample / paired.
+    #[test]
+    fn signed_rank_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/signed_rank.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let r = signed_rank(&floats(&c["x"]), c["mu"].as_f64().unwrap(), alt, 0.95).unwrap();
+            close(r.v, c["v"].as_f64().unwrap(), 1e-14, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.estimate, c["estimate"].as_f64().unwrap(), 1e-12, call);
+            if let Some(p) = c["exact_p_value"].as_f64() {
+                close(r.exact_p_value.unwrap(), p, 1e-12, call);
+                let ci = &c["exact_ci"];
+                for (k, b) in r.ci.iter().enumerate() {
+                    match ci[k].as_f64() {
+                        Some(w) => close(b.unwrap(), w, 1e-12, call),
+                        None => assert!(b.is_none(), "{call}"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/exact_distributions.json: R dwilcox / dsignrank.
+    #[test]
+    fn exact_distributions_match_r() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/exact_distributions.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let (m, n) = (c["m"].as_u64().unwrap() as usize, c["n"].as_u64().unwrap() as usize);
+            let got = if n == 0 { signed_rank_distribution(m) } else { rank_sum_distribution(m, n) };
+            let want = floats(&c["p"]);
+            assert_eq!(got.len(), want.len(), "{call}");
+            for (g, w) in got.iter().zip(&want) {
+                close(*g, *w, 1e-13, call);
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/kruskal.json: R kruskal.test.
+    #[test]
+    fn kruskal_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/kruskal.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let groups: Vec<Vec<f64>> = c["groups"].as_array().unwrap().iter().map(floats).collect();
+            let slices: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
+            let r = kruskal(&slices).unwrap();
+            close(r.h, c["statistic"].as_f64().unwrap(), 1e-12, call);
+            assert_eq!(r.df as u64, c["df"].as_u64().unwrap());
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+        }
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn sample(max: usize) -> impl Strategy<Value = Vec<f64>> {
+            // Values on a 0.5 grid so that ties occur often.
+            prop::collection::vec((0i32..40).prop_map(|v| v as f64 / 2.0), 1..max)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            #[test]
+            fn mann_whitney_swap(x in sample(30), y in sample(30)) {
+                let all_equal = x.iter().chain(&y).all(|v| *v == x[0]);
+                prop_assume!(!all_equal);
+                let a = mann_whitney(&x, &y, Alternative::TwoSided, 0.95).unwrap();
+                let b = mann_whitney(&y, &x, Alternative::TwoSided, 0.95).unwrap();
+                prop_assert!((a.z + b.z).abs() < 1e-12);
+                prop_assert!((a.estimate + b.estimate).abs() < 1e-12);
+                prop_assert!((a.u + b.u - (x.len() * y.len()) as f64).abs() < 1e-9);
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+                for alt in [Alternative::Less, Alternative::Greater] {
+                    let r = mann_whitney(&x, &y, alt, 0.9).unwrap();
+                    prop_assert!((0.0..=1.0).contains(&r.p_value));
+                    if let Some(p) = r.exact_p_value { prop_assert!((0.0..=1.0).contains(&p)); }
+                }
+                if let (Some(lo), Some(hi)) = (a.ci[0], a.ci[1]) { prop_assert!(lo <= a.estimate && a.estimate <= hi); }
+            }
+
+            #[test]
+            fn signed_rank_swap(x in sample(40), y in sample(40)) {
+                let n = x.len().min(y.len());
+                let d: Vec<f64> = (0..n).map(|i| x[i] - y[i]).collect();
+                prop_assume!(d.iter().any(|v| *v != 0.0));
+                let neg: Vec<f64> = d.iter().map(|v| -v).collect();
+                let a = signed_rank(&d, 0.0, Alternative::TwoSided, 0.95).unwrap();
+                let b = signed_rank(&neg, 0.0, Alternative::TwoSided, 0.95).unwrap();
+                prop_assert!((a.z + b.z).abs() < 1e-12);
+                prop_assert!((a.estimate + b.estimate).abs() < 1e-12);
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+                if let Some(p) = a.exact_p_value { prop_assert!((0.0..=1.0).contains(&p)); }
+                if let (Some(lo), Some(hi)) = (a.ci[0], a.ci[1]) { prop_assert!(lo <= a.estimate && a.estimate <= hi); }
+            }
+
+            #[test]
+            fn kruskal_group_order_is_irrelevant(x in sample(20), y in sample(20), z in sample(20)) {
+                let all_equal = x.iter().chain(&y).chain(&z).all(|v| *v == x[0]);
+                prop_assume!(!all_equal);
+                let a = kruskal(&[&x, &y, &z]).unwrap();
+                let b = kruskal(&[&z, &x, &y]).unwrap();
+                prop_assert!((a.h - b.h).abs() < 1e-9 * a.h.abs().max(1.0));
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-9);
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+            }
+        }
+    }
+
 }

@@ -269,4 +269,104 @@ mod tests {
         assert!((r.p_value - 0.049641789246622901).abs() < 1e-12, "{}", r.p_value);
         assert!((r.ratio.unwrap() - 2.88).abs() < 1e-12);
     }
+    use serde_json::Value;
+
+    fn close(got: f64, want: f64, rel: f64, what: &str) {
+        assert!((got - want).abs() <= rel * want.abs() + 1e-15, "{what}: got {got:e}, want {want:e}");
+    }
+
+    /// fixtures/tests_rank/prop2.json: R prop.test(correct = FALSE).
+    #[test]
+    fn prop2_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/prop2.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let k: Vec<f64> = c["counts"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let r = prop2(k[0], k[1], k[2], k[3], alt, 0.05, 0.95).unwrap();
+            close(r.z, c["z"].as_f64().unwrap(), 1e-12, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.ci[0], c["ci"][0].as_f64().unwrap(), 1e-12, call);
+            close(r.ci[1], c["ci"][1].as_f64().unwrap(), 1e-12, call);
+        }
+    }
+
+    /// fixtures/tests_rank/prop2_power.json: R power.prop.test(strict = TRUE).
+    #[test]
+    fn prop2_power_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/prop2_power.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let (p1, p2) = (c["p1"].as_f64().unwrap(), c["p2"].as_f64().unwrap());
+            if let Some(pw) = c["power"].as_f64() {
+                let n = c["n"].as_f64().unwrap();
+                close(prop2_power(p1, p2, n, n, 0.05, Alternative::TwoSided).unwrap(), pw, 1e-9, call);
+            } else {
+                let target = c["target"].as_f64().unwrap();
+                let n = prop2_sample_size(p1, p2, 0.05, Alternative::TwoSided, target).unwrap();
+                assert_eq!(n as f64, c["n"].as_f64().unwrap(), "{call}");
+            }
+        }
+    }
+
+    /// fixtures/tests_rank/poisson2.json: R poisson.test.
+    #[test]
+    fn poisson2_matches_r_fixtures() {
+        let cases: Vec<Value> = serde_json::from_str(include_str!("../../fixtures/tests_rank/poisson2.json")).unwrap();
+        for c in &cases {
+            let call = c["call"].as_str().unwrap();
+            let k: Vec<f64> = c["counts"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
+            let r = poisson2(k[0], k[1], k[2], k[3], alt, 0.95).unwrap();
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            match c["estimate"].as_f64() {
+                Some(e) => close(r.ratio.unwrap(), e, 1e-12, call),
+                None => assert!(r.ratio.is_none(), "{call}"),
+            }
+            for k in 0..2 {
+                match c["ci"][k].as_f64() {
+                    Some(w) => close(r.ci_ratio[k].unwrap(), w, 1e-10, call),
+                    None => assert!(r.ci_ratio[k].is_none(), "{call}"),
+                }
+            }
+        }
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn prop2_swap(n1 in 1u32..400, n2 in 1u32..400, f1 in 0.0f64..1.0, f2 in 0.0f64..1.0) {
+                let x1 = (f1 * n1 as f64).floor();
+                let x2 = (f2 * n2 as f64).floor();
+                prop_assume!(x1 + x2 > 0.0 && x1 + x2 < (n1 + n2) as f64);
+                let a = prop2(x1, n1 as f64, x2, n2 as f64, Alternative::TwoSided, 0.05, 0.95).unwrap();
+                let b = prop2(x2, n2 as f64, x1, n1 as f64, Alternative::TwoSided, 0.05, 0.95).unwrap();
+                prop_assert!((a.z + b.z).abs() < 1e-12 * a.z.abs().max(1.0));
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-12);
+                prop_assert!((a.fisher_p_value - b.fisher_p_value).abs() < 1e-9);
+                for p in [a.p_value, a.fisher_p_value, a.power.unwrap_or(0.5)] { prop_assert!((0.0..=1.0).contains(&p)); }
+                for alt in [Alternative::Less, Alternative::Greater] {
+                    let r = prop2(x1, n1 as f64, x2, n2 as f64, alt, 0.05, 0.95).unwrap();
+                    prop_assert!((0.0..=1.0).contains(&r.p_value) && (0.0..=1.0).contains(&r.fisher_p_value));
+                }
+            }
+
+            #[test]
+            fn poisson2_swap(x1 in 0u32..200, x2 in 0u32..200, t1 in 0.5f64..500.0, t2 in 0.5f64..500.0) {
+                prop_assume!(x1 + x2 > 0);
+                let a = poisson2(x1 as f64, t1, x2 as f64, t2, Alternative::TwoSided, 0.95).unwrap();
+                let b = poisson2(x2 as f64, t2, x1 as f64, t1, Alternative::TwoSided, 0.95).unwrap();
+                prop_assert!((a.p_value - b.p_value).abs() < 1e-8, "{} vs {}", a.p_value, b.p_value);
+                if let (Some(ra), Some(rb)) = (a.ratio, b.ratio) { prop_assert!((ra * rb - 1.0).abs() < 1e-12); }
+                prop_assert!((a.difference + b.difference).abs() < 1e-12 * a.difference.abs().max(1.0));
+                prop_assert!((0.0..=1.0).contains(&a.p_value));
+            }
+        }
+    }
+
 }

@@ -1,0 +1,60 @@
+//! Statistics time of `qce capability` on 10 million values (issue 4: under 0.3 s).
+//! Run: cargo bench --bench capability
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use qce::capability::{capability, Model, Options, SpecLimits};
+use qce::dataset::{StageSpan, Subgroups};
+use std::hint::black_box;
+
+/// N(10, 0.02²) values from a fixed xorshift generator and Box–Muller (no extra crates).
+fn normal_values(n: usize) -> Vec<f64> {
+    let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut uniform = || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|_| {
+            let (u, v) = (uniform(), uniform());
+            10.0 + 0.02 * (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+        })
+        .collect()
+}
+
+fn subgroups(values: Vec<f64>, size: usize) -> Subgroups {
+    let k = values.len() / size;
+    Subgroups {
+        value_name: "x".into(),
+        offsets: (0..=k).map(|i| i * size).collect(),
+        labels: (1..=k).map(|i| i.to_string()).collect(),
+        first_rows: (0..k as u64).map(|i| i + 2).collect(),
+        stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
+        excluded: vec![],
+        empty_subgroups: vec![],
+        individuals: size == 1,
+        values,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    const N: usize = 10_000_000;
+    let opts = Options {
+        spec: SpecLimits { lsl: Some(9.95), usl: Some(10.05), target: Some(10.0) },
+        sigma: None,
+        conf: 0.95,
+        model: Model::Normal,
+    };
+    let mut g = c.benchmark_group("capability");
+    g.sample_size(10);
+    let individuals = subgroups(normal_values(N), 1);
+    g.bench_function("10M individuals (MR)", |b| b.iter(|| capability(black_box(&individuals), &opts).unwrap()));
+    drop(individuals);
+    let grouped = subgroups(normal_values(N), 5);
+    g.bench_function("10M in subgroups of 5 (Rbar)", |b| b.iter(|| capability(black_box(&grouped), &opts).unwrap()));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
