@@ -323,7 +323,7 @@ pub fn render_text(c: &Comparison, lang: Lang) -> String {
     .align_right(2)
     .align_right(3)
     .align_right(5);
-    let pstr = |p: Option<f64>| p.map(|p| format!("{p:.4}")).unwrap_or_else(|| "*".into());
+    let pstr = |p: Option<f64>| p.map(crate::evidence::compare_text::p_cell).unwrap_or_else(|| "*".into());
     t.row([lang.t("均值", "Mean").to_string(), fixed(c.mean.before, d), fixed(c.mean.after, d), pct_text(c.mean.percent), c.mean_method.clone(), pstr(crate::evidence::compare::mean_p(c))]);
     t.row([lang.t("标准差", "StDev").to_string(), fixed(c.sd.before, d + 1), fixed(c.sd.after, d + 1), pct_text(c.sd.percent), "bonett".into(), pstr(c.bonett.as_ref().map(|b| b.p_value))]);
     for (name, ch) in [("Cpk", &c.cpk), ("Ppk", &c.ppk)] {

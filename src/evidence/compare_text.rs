@@ -19,6 +19,11 @@ pub fn p_text(p: f64) -> String {
     if p < 0.001 { "p < 0.001".to_string() } else { format!("p = {:.3}", p) }
 }
 
+/// A p-value in a table cell: four decimals, `<0.0001` below.
+pub fn p_cell(p: f64) -> String {
+    if p < 0.0001 { "<0.0001".to_string() } else { format!("{p:.4}") }
+}
+
 /// A signed percent with one decimal and a true minus sign: `−14.2%`.
 pub fn pct_text(p: Option<f64>) -> String {
     match p {

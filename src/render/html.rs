@@ -5,7 +5,7 @@
 //! Every text that comes from a data file or the project file goes through [`esc`].
 
 use crate::evidence::compare::{mean_p, num_at, Change, Comparison};
-use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text, ppm_text};
+use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, p_cell, pct_text, ppm_text};
 use crate::evidence::report::{Report, Section};
 use crate::i18n::Lang;
 use serde_json::Value;
@@ -575,7 +575,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         Some(false) => " <span class=\"no\">✗</span>",
         None => "",
     };
-    let mp = mean_p(c).map(|p| format!("{p:.4}")).unwrap_or_else(|| "—".into());
+    let mp = mean_p(c).map(p_cell).unwrap_or_else(|| "—".into());
     let mci = mean_diff_ci(c).map(|[a, b]| format!("{} [{}, {}]", lang.t("差值", "diff."), fixed(a, d), fixed(b, d))).unwrap_or_default();
     let method = if c.mean_method == "mann-whitney" { "Mann–Whitney" } else { "Welch t" };
     let _ = write!(
@@ -588,10 +588,10 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         better(&c.mean)
     );
     let (bp, bci) = match &c.bonett {
-        Some(b) => (format!("{:.4}", b.p_value), format!("σ{}/σ{} [{}, {}]", lang.t("后", "a"), lang.t("前", "b"), fixed(1.0 / b.ci[1], 3), fixed(1.0 / b.ci[0], 3))),
+        Some(b) => (p_cell(b.p_value), format!("σ{}/σ{} [{}, {}]", lang.t("后", "a"), lang.t("前", "b"), fixed(1.0 / b.ci[1], 3), fixed(1.0 / b.ci[0], 3))),
         None => ("—".into(), String::new()),
     };
-    let lev = c.levene.as_ref().and_then(|l| num_at(l, &["p_value"])).map(|p| format!("; Levene p = {p:.4}")).unwrap_or_default();
+    let lev = c.levene.as_ref().and_then(|l| num_at(l, &["p_value"])).map(|p| format!("; Levene p = {}", p_cell(p))).unwrap_or_default();
     let _ = write!(
         h,
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td>Bonett{lev}</td><td class=\"n\">{bp}</td><td>{bci}</td></tr>",
