@@ -80,7 +80,7 @@ th{background:var(--soft);font-weight:600;color:#323f4b}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .yes{color:var(--ok);font-weight:700}.no{color:var(--bad);font-weight:700}
 .fig{margin:10px 0 16px;text-align:center;page-break-inside:avoid}
-.fig img{max-width:100%;border:1px solid var(--line);border-radius:4px}
+.fig img{max-width:100%;max-height:560px;border:1px solid var(--line);border-radius:4px}
 .fig .cap{font-size:12px;color:var(--mute);margin-top:4px}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:14px}
 .chk{border-radius:6px;padding:8px 12px;margin:8px 0;border:1px solid}
