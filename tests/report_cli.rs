@@ -381,3 +381,31 @@ fn a_failing_analysis_is_a_section_error_not_a_crash() {
     assert!(html.contains("This analysis could not run"));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Analyses that could not run"));
 }
+
+/// With a third stage in the file, compare still compares the two named stages, with the
+/// same Welch test as `qce test t2` on a file holding only those two stages.
+#[test]
+fn three_stages_compare_the_two_named() {
+    let text = std::fs::read_to_string(CSV).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for l in lines.iter_mut().skip(201) {
+        *l = l.replace("改进后", "巩固期");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let three = dir.path().join("three.csv");
+    std::fs::write(&three, lines.join("\n") + "\n").unwrap();
+    let two = dir.path().join("two.csv");
+    std::fs::write(&two, lines[..201].join("\n") + "\n").unwrap();
+    let f3 = three.to_str().unwrap();
+    let v = json(&["compare", f3, "--value", "直径", "--phase", "阶段", "--subgroup", "样本号", "--before", "改进前", "--after", "改进后"]);
+    assert_eq!(v["after"], "改进后");
+    assert_eq!(v["stages"][1]["n"], 75);
+    let t = json(&["test", "t2", two.to_str().unwrap(), "--value", "直径", "--group", "阶段"]);
+    for k in ["statistic", "df", "p_value", "estimate", "ci"] {
+        assert_eq!(v["mean_test"][k], t[k], "{k}");
+    }
+    let l = json(&["test", "levene", two.to_str().unwrap(), "--value", "直径", "--group", "阶段", "--center", "median"]);
+    for k in ["statistic", "p_value"] {
+        assert_eq!(v["levene"][k], l[k], "{k}");
+    }
+}

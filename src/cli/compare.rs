@@ -216,25 +216,28 @@ pub fn compare(args: &CompareArgs, lang: Lang, out: Option<&Path>) -> Result<(Co
         alpha: args.alpha,
         chart_kind: kind.to_string(),
     };
-    let g = gather(args, kind, &before, &after, [values[0], values[1]], lang, out);
+    let g = gather(args, kind, names.len(), &before, [values[0], values[1]], lang, out);
     Ok((assemble(&cspec, [values[0], values[1]], g, lang), warnings))
 }
 
-fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[f64]; 2], lang: Lang, out: Option<&Path>) -> Gathered {
+#[allow(clippy::too_many_arguments)]
+fn gather(args: &CompareArgs, kind: &str, n_stages: usize, before: &str, values: [&[f64]; 2], lang: Lang, out: Option<&Path>) -> Gathered {
     let input = input_argv(&args.input);
     let phase = args.layout.phase.clone().unwrap_or_default();
     let value = args.layout.value.clone();
     let mut g = Gathered::default();
-    let mut run_chart = |section: &str, argv: Vec<String>, chart: Option<&str>| -> Option<Value> {
+    let errors = std::cell::RefCell::new(Vec::new());
+    let chart_errors = std::cell::RefCell::new(Vec::new());
+    let run_chart = |section: &str, argv: Vec<String>, chart: Option<&str>| -> Option<Value> {
         let path = chart.and_then(|c| out.map(|d| d.join(c)));
         let (result, drawing) = run_sub_chart(&argv, path.as_deref(), lang);
         if let Some(d) = drawing {
-            g.chart_errors.push((section.to_string(), d));
+            chart_errors.borrow_mut().push((section.to_string(), d));
         }
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                g.errors.push((section.to_string(), e.message));
+                errors.borrow_mut().push((section.to_string(), e.message));
                 None
             }
         }
@@ -263,15 +266,45 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
-    // The tests take the stage column as their group column: with more than two stages they
-    // refuse (a card says so); the description, Bonett and capability still compare the two.
-    let welch = run_chart("test t2", test("t2", &[]), None);
-    let levene = run_chart("test levene", test("levene", &["--center", "median"]), None);
+    // With exactly two stages the tests run as the contract commands (`qce test t2 --group
+    // PHASE`...). With more stages those commands refuse (they see every label), so the same
+    // functions of crate::tests run on the two compared stages directly.
+    let direct = |section: &str, name: &str, r: Option<Value>| -> Option<Value> {
+        match r {
+            Some(mut v) => {
+                v["test"] = Value::from(name);
+                Some(v)
+            }
+            None => {
+                errors.borrow_mut().push((section.to_string(), format!("{section}: the two stages do not support the test (too few values or no spread)")));
+                None
+            }
+        }
+    };
+    let conf = 1.0 - args.alpha;
+    let (welch, levene) = if n_stages == 2 {
+        (run_chart("test t2", test("t2", &[]), None), run_chart("test levene", test("levene", &["--center", "median"]), None))
+    } else {
+        use crate::tests::{ttest, variance};
+        let t = ttest::two_sample(values[0], values[1], false, ttest::Alternative::TwoSided, conf).and_then(|r| serde_json::to_value(r).ok());
+        let l = variance::levene(&[values[0], values[1]], variance::LeveneCenter::Median).and_then(|r| serde_json::to_value(r).ok());
+        (direct("test t2", "t2", t), direct("test levene", "levene", l))
+    };
     // Anderson–Darling per stage from its owner (crate::tests::normality), the function
     // behind `qce test normality --method ad`.
     let normality = [0, 1].map(|i| crate::tests::normality::anderson_darling(values[i]).and_then(|r| serde_json::to_value(r).ok()));
     let normal_p = [0, 1].map(|i| normality[i].as_ref().and_then(|v| num_at(v, &["p_value"])));
-    let mann_whitney = if prefers_rank_test(normal_p, [values[0].len(), values[1].len()]) { run_chart("test mann-whitney", test("mann-whitney", &[]), None) } else { None };
+    let mann_whitney = match (prefers_rank_test(normal_p, [values[0].len(), values[1].len()]), n_stages == 2) {
+        (false, _) => None,
+        (true, true) => run_chart("test mann-whitney", test("mann-whitney", &[]), None),
+        (true, false) => {
+            use crate::tests::{alternative::Alternative, rank};
+            let r = rank::mann_whitney(values[0], values[1], Alternative::TwoSided, conf).ok().and_then(|r| serde_json::to_value(r).ok());
+            direct("test mann-whitney", "mann-whitney", r)
+        }
+    };
+    g.errors = errors.into_inner();
+    g.chart_errors = chart_errors.into_inner();
     g.chart = chart;
     g.historical = historical;
     g.capability = capability;

@@ -225,7 +225,7 @@ pub fn checks(c: &Comparison, lang: Lang) -> Vec<Check> {
                 Some(&s.name),
                 match lang {
                     Lang::Zh => format!("{}阶段不稳定：控制图判异点 {} 个（点 {}）", s.name, pts.len(), pts.join("、")),
-                    Lang::En => format!("Stage {} is not stable: {} signals on the control chart (points {})", s.name, pts.len(), pts.join(", ")),
+                    Lang::En => format!("Stage {} is not stable: {} signal{} on the control chart (point{} {})", s.name, pts.len(), if pts.len() == 1 { "" } else { "s" }, if pts.len() == 1 { "" } else { "s" }, pts.join(", ")),
                 },
                 lang.t(
                     "过程存在特殊原因，该阶段的均值、标准差和过程能力描述的是一个变动中的过程，不能据此预测今后的表现。",
