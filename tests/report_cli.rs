@@ -409,3 +409,26 @@ fn three_stages_compare_the_two_named() {
         assert_eq!(v["levene"][k], l[k], "{k}");
     }
 }
+
+/// Bonett's test on the demo data against an independent R computation
+/// (fixtures/evidence/bonett.R → bonett.txt; uniroot inverts the interval for the p-value).
+#[test]
+fn bonett_matches_the_r_computation() {
+    let expected: std::collections::HashMap<String, f64> = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/evidence/bonett.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once(' ').unwrap();
+            (k.to_string(), v.parse().unwrap())
+        })
+        .collect();
+    let v = json(COMPARE);
+    let b = &v["bonett"];
+    let rel = |a: f64, e: f64| ((a - e) / e).abs();
+    assert!(rel(b["ratio"].as_f64().unwrap(), expected["ratio"]) < 1e-12);
+    assert!(rel(b["ci"][0].as_f64().unwrap(), expected["ci_low"]) < 1e-12);
+    assert!(rel(b["ci"][1].as_f64().unwrap(), expected["ci_high"]) < 1e-12);
+    assert!(rel(b["kurtosis"].as_f64().unwrap(), expected["kurtosis"]) < 1e-12);
+    // Both sides find the root numerically (bisection here, uniroot in R).
+    assert!(rel(b["p_value"].as_f64().unwrap(), expected["p_value"]) < 1e-9);
+}
