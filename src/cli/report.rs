@@ -513,7 +513,12 @@ fn methods(sections: &[Section], lang: Lang) -> Vec<MethodUse> {
                     add(lang.t("Levene（Brown–Forsythe）检验", "Levene (Brown–Forsythe) test"), c.levene.as_ref().and_then(|l| crate::evidence::compare::num_at(l, &["p_value"])).map(crate::evidence::compare_text::p_text).unwrap_or_default());
                 }
                 if c.stages.iter().any(|s| s.normality.is_some()) {
-                    add(lang.t("Anderson–Darling 正态性检验", "Anderson–Darling normality test"), String::new());
+                    let ps: Vec<String> = c
+                        .stages
+                        .iter()
+                        .filter_map(|s| Some(format!("{} {}", s.name, crate::evidence::compare_text::p_text(crate::evidence::compare::num_at(s.normality.as_ref()?, &["p_value"])?))))
+                        .collect();
+                    add(lang.t("Anderson–Darling 正态性检验", "Anderson–Darling normality test"), ps.join("；"));
                 }
                 if let Some(k) = &c.cpk {
                     add(lang.t("过程能力分析 Cp/Cpk/Pp/Ppk", "Process capability Cp/Cpk/Pp/Ppk"), format!("Cpk {:.2} → {:.2}", k.before, k.after));
