@@ -57,6 +57,9 @@ pub struct CompareArgs {
 
 /// Run `qce compare`.
 pub fn run(args: &CompareArgs, ctx: &Ctx) -> Result<Output> {
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| QceError::input(format!("cannot create folder '{}': {e}", dir.display())).with_file(dir.display().to_string()))?;
+    }
     let (c, warnings) = compare(args, ctx.lang, args.out.as_deref())?;
     let json = serde_json::to_value(&c).map_err(|e| QceError::analysis(format!("cannot serialise the comparison: {e}")))?;
     Ok(Output { json, text: render_text(&c, ctx.lang), warnings })

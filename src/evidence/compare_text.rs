@@ -151,9 +151,18 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     out.push(s);
 
     if let Some(k) = &c.cpk {
+        // The intervals of Cpk, from the capability documents: "0.80 (0.67–0.93)".
+        let with_ci = |i: usize, x: f64| -> String {
+            let ci = c.stages.get(i).and_then(|s| s.capability.as_ref()).and_then(|v| v.get("ci")).and_then(|v| v.get("cpk")).and_then(|v| v.as_array()).and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+            match ci {
+                Some((lo, hi)) => format!("{}{}{}–{}{}", index_text(x), lang.t("（", " ("), index_text(lo), index_text(hi), lang.t("）", ")")),
+                None => index_text(x),
+            }
+        };
+        let level = c.stages.first().and_then(|s| s.capability.as_ref()).and_then(|v| num_at(v, &["ci", "level"])).unwrap_or(1.0 - c.alpha) * 100.0;
         let mut s = match lang {
-            Lang::Zh => format!("Cpk 由 {} {} {}", index_text(k.before), if k.after >= k.before { "提高到" } else { "降低到" }, index_text(k.after)),
-            Lang::En => format!("Cpk {} from {} to {}", if k.after >= k.before { "rose" } else { "fell" }, index_text(k.before), index_text(k.after)),
+            Lang::Zh => format!("Cpk 由 {} {} {}（括号内为 {:.0}% 置信区间）", with_ci(0, k.before), if k.after >= k.before { "提高到" } else { "降低到" }, with_ci(1, k.after), level),
+            Lang::En => format!("Cpk {} from {} to {} ({:.0}% intervals in brackets)", if k.after >= k.before { "rose" } else { "fell" }, with_ci(0, k.before), with_ci(1, k.after), level),
         };
         if let Some(p) = &c.ppk {
             s += &match lang {
