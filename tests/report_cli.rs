@@ -432,3 +432,30 @@ fn bonett_matches_the_r_computation() {
     // Both sides find the root numerically (bisection here, uniroot in R).
     assert!(rel(b["p_value"].as_f64().unwrap(), expected["p_value"]) < 1e-9);
 }
+
+const PROBLEMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/evidence/problems.csv");
+
+/// Every failed check is a card (fixtures/evidence/README.txt says what was planted), and a
+/// clearly non-normal small stage switches the mean test to Mann–Whitney.
+#[test]
+fn failed_checks_are_cards_and_rank_test_takes_over() {
+    let v = json(&["compare", PROBLEMS, "--value", "scrap_rate", "--phase", "stage", "--direction", "lower"]);
+    let cards: Vec<(String, Option<String>)> = v["checks"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c["stage"].as_str().map(str::to_string))).collect();
+    for (id, stage) in [("unstable", "before"), ("small_sample", "before"), ("small_sample", "after"), ("non_normal", "after")] {
+        assert!(cards.contains(&(id.to_string(), Some(stage.to_string()))), "no {id} card for {stage}: {cards:?}");
+    }
+    assert!(cards.contains(&("no_spec".to_string(), None)));
+    for c in v["checks"].as_array().unwrap() {
+        assert!(!c["meaning"].as_str().unwrap().is_empty() && !c["action"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(v["mean_method"], "mann-whitney");
+    let mw = json(&["test", "mann-whitney", PROBLEMS, "--value", "scrap_rate", "--group", "stage", "--alpha", "0.05"]);
+    assert_eq!(v["mean_test_rank"], mw);
+    let en = String::from_utf8(qce(&["compare", PROBLEMS, "--value", "scrap_rate", "--phase", "stage", "--direction", "lower", "--lang", "en"]).stdout).unwrap();
+    assert!(en.contains("(Mann–Whitney, p < 0.001; 95% CI of the location shift [-2.410, -1.810])"), "{en}");
+    assert!(en.contains("Stage before is not stable: the control chart signals at 6 points (25, 26, 27, 28, 29, 30)"), "{en}");
+    let zh = String::from_utf8(qce(&["compare", PROBLEMS, "--value", "scrap_rate", "--phase", "stage", "--direction", "lower", "--lang", "zh"]).stdout).unwrap();
+    assert!(zh.contains("before阶段不稳定"), "{zh}");
+    assert!(zh.contains("after阶段只有 24 个数据"), "{zh}");
+    assert!(zh.contains("但有阶段不稳定"), "{zh}");
+}
