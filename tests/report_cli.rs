@@ -459,3 +459,23 @@ fn failed_checks_are_cards_and_rank_test_takes_over() {
     assert!(zh.contains("after阶段只有 24 个数据"), "{zh}");
     assert!(zh.contains("但有阶段不稳定"), "{zh}");
 }
+
+#[test]
+fn compare_analysis_takes_its_args() {
+    let text = PROJECT.replace("[[analysis]]\nkind = \"compare\"\ndata = \"g\"", "[[analysis]]\nkind = \"compare\"\ndata = \"g\"\nargs = [\"--direction\", \"lower\", \"--alpha\", \"0.01\"]");
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let c = &r["sections"][1]["comparison"];
+    assert_eq!(c["direction"], "lower");
+    assert_eq!(c["alpha"], 0.01);
+    assert_eq!(c["spec"]["lsl"], 49.985);
+    let bad = PROJECT.replace("[[analysis]]\nkind = \"compare\"\ndata = \"g\"", "[[analysis]]\nkind = \"compare\"\ndata = \"g\"\nargs = [\"--frobnicate\"]");
+    let (dir, p) = project(&bad);
+    let out = dir.path().join("o");
+    assert!(qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap()]).status.success());
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(r["sections"][1]["error"].as_str().unwrap().contains("--frobnicate"));
+}

@@ -576,7 +576,8 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         None => "",
     };
     let mp = mean_p(c).map(p_cell).unwrap_or_else(|| "—".into());
-    let mci = mean_diff_ci(c).map(|[a, b]| format!("{} [{}, {}]", lang.t("差值", "diff."), fixed(a, d), fixed(b, d))).unwrap_or_default();
+    let what = if c.mean_method == "mann-whitney" { lang.t("位置偏移", "shift") } else { lang.t("差值", "diff.") };
+    let mci = mean_diff_ci(c).map(|[a, b]| format!("{what} [{}, {}]", fixed(a, d), fixed(b, d))).unwrap_or_default();
     let method = if c.mean_method == "mann-whitney" { "Mann–Whitney" } else { "Welch t" };
     let _ = write!(
         h,
