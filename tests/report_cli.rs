@@ -96,6 +96,9 @@ fn compare_capability_and_tests_equal_their_commands() {
         assert_eq!(v["capability"], c);
         assert_eq!(v["cpk"]["before"], c["stages"][0]["cpk"]);
         assert_eq!(v["cpk"]["after"], c["stages"][1]["cpk"]);
+        for i in 0..2 {
+            assert_eq!(v["stages"][i]["normality"], c["stages"][i]["normality"], "stage {i} normality");
+        }
         // The demo data were generated with Cpk ≈ 0.8 before and ≈ 1.6 after.
         let (b, a) = (c["stages"][0]["cpk"].as_f64().unwrap(), c["stages"][1]["cpk"].as_f64().unwrap());
         assert!((0.65..0.95).contains(&b) && (1.4..1.8).contains(&a), "{b} {a}");

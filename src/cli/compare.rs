@@ -23,7 +23,17 @@ use std::path::{Path, PathBuf};
 #[command(after_long_help = "Examples:
   qce compare improve.xlsx --value 直径 --phase 阶段 --lsl 9.95 --usl 10.05 --direction target
   qce compare defects.csv --value 不良率 --phase 阶段 --direction lower --lang zh
-  qce compare rings.csv --value diameter --subgroup sample --phase phase --json")]
+  qce compare rings.csv --value diameter --subgroup sample --phase phase --json
+  qce compare data.csv --value x --phase stage --before 改进前 --after 巩固期 --out charts/
+
+Per stage: description, control chart chosen from the layout (I-MR, X̄-R up to n = 8, X̄-S),
+stability (Nelson 1, 2, 7 on the location chart, 1 on the dispersion chart), Anderson-Darling
+normality, amount of data (a card below 100 values), capability with intervals when limits
+are given. The after stage is also judged against the before stage's limits. Changes: mean
+(Welch t; Mann-Whitney when a stage is clearly non-normal and small), standard deviation
+(Bonett's test, Levene/Brown-Forsythe beside it), Cpk/Ppk and expected PPM. Every failed check
+is a card saying what it means and what to do. The numbers are those of `qce chart`,
+`qce capability` and `qce test` on the same data.")]
 pub struct CompareArgs {
     #[command(flatten)]
     pub input: InputArgs,
