@@ -482,3 +482,29 @@ fn compare_analysis_takes_its_args() {
     let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
     assert!(r["sections"][1]["error"].as_str().unwrap().contains("--frobnicate"));
 }
+
+#[test]
+fn chart_capability_and_test_analyses_run_as_their_commands() {
+    let text = format!(
+        "{PROJECT}\n[[analysis]]\nkind = \"chart\"\ndata = \"g\"\n\n[[analysis]]\nkind = \"capability\"\ndata = \"g\"\n\n[[analysis]]\nkind = \"test\"\ndata = \"g\"\ntest = \"t2\"\n"
+    );
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let data = dir.path().join("data.csv");
+    let f = data.to_str().unwrap();
+    let chart = json(&["chart", "xbar-r", f, "--value", "直径", "--subgroup", "样本号", "--phase", "阶段"]);
+    assert_eq!(r["sections"][2]["result"]["stages"], chart["stages"]);
+    assert_eq!(r["sections"][2]["command"], "qce chart xbar-r data.csv --value 直径 --subgroup 样本号 --phase 阶段");
+    let cap = json(&["capability", f, "--value", "直径", "--subgroup", "样本号", "--phase", "阶段", "--lsl", "49.985", "--usl", "50.015", "--target", "50"]);
+    assert_eq!(r["sections"][3]["result"]["stages"], cap["stages"]);
+    let t = json(&["test", "t2", f, "--value", "直径", "--group", "阶段"]);
+    assert_eq!(r["sections"][4]["result"]["p_value"], t["p_value"]);
+    for i in 2..5 {
+        assert!(r["sections"][i]["error"].is_null(), "section {i}: {}", r["sections"][i]["error"]);
+    }
+    assert!(out.join("charts/3-chart.svg").is_file());
+    assert!(out.join("charts/4-capability.svg").is_file());
+}
