@@ -489,6 +489,8 @@ fn section_body(h: &mut String, s: &Section, out: &Path, lang: Lang) {
         match s.kind.as_str() {
             "pareto" => pareto_table(h, v, lang),
             "test" => test_table(h, v, lang),
+            "capability" => capability_table(h, v, lang),
+            "chart" => chart_table(h, v, lang),
             _ => {}
         }
     }
@@ -651,6 +653,46 @@ fn pareto_table(h: &mut String, v: &Value, lang: Lang) {
     } else if let Some(c) = v.get("categories").and_then(Value::as_array) {
         pareto_rows(h, c, lang);
     }
+}
+
+fn capability_table(h: &mut String, v: &Value, lang: Lang) {
+    let Some(stages) = v.get("stages").and_then(Value::as_array) else { return };
+    let _ = write!(
+        h,
+        "<table><tr><th>{}</th><th class=\"n\">N</th><th class=\"n\">{}</th><th class=\"n\">Cp</th><th class=\"n\">Cpk</th><th class=\"n\">Pp</th><th class=\"n\">Ppk</th><th class=\"n\">{}</th></tr>",
+        lang.t("阶段", "Stage"),
+        lang.t("均值", "Mean"),
+        lang.t("预期 PPM", "Exp. PPM")
+    );
+    for st in stages {
+        let f = |k: &str| num_at(st, &[k]).map(index_text).unwrap_or_else(|| "—".into());
+        let _ = write!(
+            h,
+            "<tr><td><b>{}</b></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td></tr>",
+            esc(st.get("name").and_then(Value::as_str).unwrap_or_default()),
+            num_at(st, &["n"]).map(|n| format!("{n}")).unwrap_or_default(),
+            num_at(st, &["mean"]).map(|m| crate::render::fmt_num(Some(m))).unwrap_or_default(),
+            f("cp"),
+            f("cpk"),
+            ci_text(Some(st), "cpk"),
+            f("pp"),
+            f("ppk"),
+            ci_text(Some(st), "ppk"),
+            num_at(st, &["ppm", "expected_overall", "total"]).map(ppm_text).unwrap_or_else(|| "—".into())
+        );
+    }
+    h.push_str("</table>");
+}
+
+fn chart_table(h: &mut String, v: &Value, lang: Lang) {
+    let Some(stages) = v.get("stages").and_then(Value::as_array) else { return };
+    let violations = v.get("violations").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+    let _ = write!(h, "<table><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">LCL</th><th class=\"n\">UCL</th></tr>", lang.t("阶段", "Stage"), lang.t("中心线", "Center"));
+    for st in stages {
+        let f = |k: &str| num_at(st, &[k]).map(|x| crate::render::fmt_num(Some(x))).unwrap_or_else(|| "—".into());
+        let _ = write!(h, "<tr><td><b>{}</b></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", esc(st.get("name").and_then(Value::as_str).unwrap_or_default()), f("center"), f("lcl"), f("ucl"));
+    }
+    let _ = write!(h, "</table><p>{}{violations}</p>", lang.t("判异信号数：", "Signals: "));
 }
 
 fn test_table(h: &mut String, v: &Value, lang: Lang) {
