@@ -113,9 +113,9 @@ pub fn report_page(r: &Report, out: &Path, lang: Lang) -> String {
     check(&mut h, r, out, lang);
     act(&mut h, r, lang);
     checklist(&mut h, r, lang);
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<footer>{} {} · {} · {}</footer></div></body></html>\n",
+        "<footer>{} {} · {} · {}</footer></div></body></html>",
         lang.t("由", "Made by"),
         esc(&r.generator),
         lang.t("全部数字见同目录 report.json；图表文件见 charts/", "every number is in report.json next to this page; chart files in charts/"),
@@ -374,7 +374,7 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
             lang.t("请核对基线数据的来源与统计口径。", "Check where the claimed baseline comes from and how it was computed.")
         );
     }
-    let _ = write!(h, "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>", lang.t("印证材料：输入数据", "Supporting evidence: input data"), lang.t("文件", "File"), "SHA-256", lang.t("行数", "Rows"), lang.t("使用", "Used"), lang.t("剔除及原因", "Excluded and why"));
+    let _ = write!(h, "<h3>{}</h3><table><tr><th>{}</th><th>SHA-256</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>", lang.t("印证材料：输入数据", "Supporting evidence: input data"), lang.t("文件", "File"), lang.t("行数", "Rows"), lang.t("使用", "Used"), lang.t("剔除及原因", "Excluded and why"));
     for f in &r.inputs {
         let excluded = if let Some(e) = &f.error {
             format!("<span class=\"err\">{}</span>", esc(e))
@@ -540,7 +540,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         let cap = |k: &str| s.capability.as_ref().and_then(|v| num_at(v, &[k]));
         let signals = match s.stable {
             None => "—".to_string(),
-            Some(true) => format!("<span class=\"yes\">0</span>"),
+            Some(true) => "<span class=\"yes\">0</span>".to_string(),
             Some(false) => format!("<span class=\"no\">{}</span>", s.violations.location.len() + s.violations.dispersion.len()),
         };
         let _ = write!(
@@ -699,7 +699,7 @@ fn test_table(h: &mut String, v: &Value, lang: Lang) {
     let s = |k: &str| v.get(k).map(|x| match x {
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
-        Value::Number(n) => n.as_f64().map(|f| format!("{}", crate::render::fmt_num(Some(f)))).unwrap_or_default(),
+        Value::Number(n) => n.as_f64().map(|f| crate::render::fmt_num(Some(f))).unwrap_or_default(),
         other => other.to_string(),
     }).unwrap_or_default();
     let _ = write!(
