@@ -111,7 +111,7 @@ fn test(stage: &Option<String>, idx: &[usize], sigma: Option<f64>, res: Option<&
 
     // The preferred digits: those at least 1.3 times as frequent as expected, most first.
     let mut over: Vec<(u8, usize)> = support.iter().copied().zip(counts.iter().copied()).filter(|&(_, o)| o as f64 >= 1.3 * expected).collect();
-    over.sort_by(|a, b| b.1.cmp(&a.1));
+    over.sort_by_key(|&(_, o)| std::cmp::Reverse(o));
     let mut f = flag("digit_preference", "terminal_digit", if p < 1e-6 { Severity::High } else { Severity::Medium }, stage);
     f.statistic = Some(chi2);
     f.p_value = Some(p);

@@ -152,20 +152,20 @@ fn test(st: &StageData, side: Side, limit: Option<f64>, res: Option<&Resolution>
     f.numbers.insert("odds_ratio", odds_ratio);
     f.cells = capped(&inside.iter().map(|&i| data.cell(i)).collect::<Vec<_>>());
     f.rows = capped(&inside.iter().map(|&i| data.row(i)).collect::<Vec<_>>());
-    let (lo_in, hi_in, lo_out, hi_out) = match side {
-        Side::Upper => (limit - w, limit, limit, limit + w),
-        Side::Lower => (limit, limit + w, limit - w, limit),
+    let (band_in, band_out) = match side {
+        Side::Upper => (format!("({}, {}]", f4(limit - w), f4(limit)), format!("({}, {}]", f4(limit), f4(limit + w))),
+        Side::Lower => (format!("[{}, {})", f4(limit), f4(limit + w)), format!("[{}, {})", f4(limit - w), f4(limit))),
     };
     let (pz, pe) = stage_prefix(&st.name);
     let (ei, eo) = (m as f64 * pi, m as f64 * (1.0 - pi));
     f.explanation = Text::new(
         format!(
-            "{pz}紧贴 {lname} = {} 内侧的窄带 [{}, {}] 有 {} 个数值，外侧等宽窄带 [{}, {}] 只有 {} 个；按拟合的正态分布应约为 {ei:.1} 与 {eo:.1} 个（二项检验，{}）。",
-            f4(limit), f4(lo_in), f4(hi_in), inside.len(), f4(lo_out), f4(hi_out), outside.len(), fmt_p(p)
+            "{pz}紧贴 {lname} = {} 内侧的窄带 {band_in} 有 {} 个数值，外侧等宽窄带 {band_out} 只有 {} 个；按拟合的正态分布应约为 {ei:.1} 与 {eo:.1} 个（二项检验，{}）。",
+            f4(limit), inside.len(), outside.len(), fmt_p(p)
         ),
         format!(
-            "{pe}{} values lie in the band [{}, {}] just inside {lname} = {}, and only {} in the equal band [{}, {}] just outside, where a fitted normal predicts about {ei:.1} and {eo:.1} (binomial test, {}).",
-            inside.len(), f4(lo_in), f4(hi_in), f4(limit), outside.len(), f4(lo_out), f4(hi_out), fmt_p(p)
+            "{pe}{} values lie in the band {band_in} just inside {lname} = {}, and only {} in the equal band {band_out} just outside, where a fitted normal predicts about {ei:.1} and {eo:.1} (binomial test, {}).",
+            inside.len(), f4(limit), outside.len(), fmt_p(p)
         ),
     );
     f.question = Text::new(

@@ -136,3 +136,50 @@ fn duplicated_wide_rows_are_flagged() {
     let f = r.flags.iter().find(|f| f.code == "duplicate_rows").expect("flag");
     assert_eq!(f.rows, vec![12, 62, 13, 63]);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            8 => (-1000i64..1000).prop_map(|k| k as f64 / 100.0),
+            1 => any::<f64>().prop_filter("finite or NaN", |x| !x.is_infinite()),
+            1 => Just(f64::NAN),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any data and options: no panic, every flag belongs to a check whose status is Flag,
+        /// p-values are probabilities, and no check that lacked data claims a pass.
+        #[test]
+        fn audit_is_total_and_consistent(
+            xs in proptest::collection::vec(value(), 0..120),
+            res in proptest::option::of(prop_oneof![Just(0.01), Just(0.005), Just(1.0), Just(0.3)]),
+            lsl in proptest::option::of(-5.0f64..0.0),
+            usl in proptest::option::of(0.0f64..5.0),
+            staged in any::<bool>(),
+        ) {
+            let mut data = AuditData::from_values(&xs, "B", 2);
+            if staged {
+                data.stage = Some((0..xs.len()).map(|i| Some(u32::from(i >= xs.len() / 2))).collect());
+                data.stage_names = vec!["before".into(), "after".into()];
+            }
+            let opts = AuditOptions { resolution: res, lsl, usl, min: Some(-9.0), max: Some(9.0), ..Default::default() };
+            let r = audit(&data, &opts);
+            for f in &r.flags {
+                prop_assert!(r.checks.iter().any(|c| c.check == f.check && c.status == CheckStatus::Flag), "{}", f.code);
+                if let Some(p) = f.p_value {
+                    prop_assert!((0.0..=1.0).contains(&p), "{} p = {p}", f.code);
+                }
+            }
+            for c in &r.checks {
+                if let Some(p) = c.p_value {
+                    prop_assert!((0.0..=1.0).contains(&p), "{} p = {p}", c.check);
+                }
+            }
+            prop_assert!(serde_json::to_string(&r).is_ok());
+        }
+    }
+}
