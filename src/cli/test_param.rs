@@ -697,6 +697,12 @@ fn run_anova(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<Str
     if !args.welch {
         warnings.extend(unequal_spread_warning(&slices, s.lang));
     }
+    if g.names.len() > anova::MAX_PAIRWISE_GROUPS {
+        warnings.push(match s.lang {
+            Lang::Zh => format!("组数超过 {}，未做两两比较", anova::MAX_PAIRWISE_GROUPS),
+            Lang::En => format!("more than {} groups: pairwise comparisons are left out", anova::MAX_PAIRWISE_GROUPS),
+        });
+    }
     let conclusion = anova_sentence(&g, &r, s);
     let mut doc = test_doc("anova", &r.method, r.statistic, json!([r.df_between, r.df_within]), r.p_value, Alternative::TwoSided, Value::Null, Value::Null, json!(r.conf_level), &conclusion);
     doc["ms_between"] = json!(r.ms_between);
