@@ -761,7 +761,7 @@ fn anova_sentence(g: &Groups, r: &AnovaResult, s: Settings) -> String {
     let (method_en, method_zh) = if r.pairwise_method == "games-howell" { ("Games-Howell", "Games-Howell") } else { ("Tukey HSD", "Tukey HSD") };
     match s.lang {
         Lang::En => {
-            let pairs = if sig_pairs.is_empty() { format!("{method_en} finds no pair of groups different") } else { format!("{method_en} finds {n_sig} of {total} pairs different ({})", sig_pairs.join(", ")) };
+            let pairs = if total == 0 { "pairwise comparisons were not made".to_string() } else if sig_pairs.is_empty() { format!("{method_en} finds no pair of groups different") } else { format!("{method_en} finds {n_sig} of {total} pairs different ({})", sig_pairs.join(", ")) };
             format!(
                 "The mean of '{}' differs across the {k} groups from {} ('{}') to {} ('{}'), a gap of {}; this is {sig}, and {pairs}.",
                 g.value,
@@ -773,7 +773,7 @@ fn anova_sentence(g: &Groups, r: &AnovaResult, s: Settings) -> String {
             )
         }
         Lang::Zh => {
-            let pairs = if sig_pairs.is_empty() { format!("{method_zh} 两两比较无显著差异的组对") } else { format!("{method_zh} 两两比较中 {total} 对里有 {n_sig} 对差异显著（{}）", sig_pairs.join("、")) };
+            let pairs = if total == 0 { "未做两两比较".to_string() } else if sig_pairs.is_empty() { format!("{method_zh} 两两比较无显著差异的组对") } else { format!("{method_zh} 两两比较中 {total} 对里有 {n_sig} 对差异显著（{}）", sig_pairs.join("、")) };
             format!(
                 "“{}”在 {k} 个组中的均值从 {}（“{}”）到 {}（“{}”），相差 {}；该差异{sig}，{pairs}。",
                 g.value,
