@@ -484,7 +484,7 @@ fn two_group_sentence(g: &Groups, r: &TTestResult, s: Settings) -> String {
         Lang::En => {
             let dir = if d >= 0.0 { "higher" } else { "lower" };
             let h1 = h1_phrase(s.alt, "the difference is", &format!("the evidence that '{a}' is lower is"), &format!("the evidence that '{a}' is higher is"));
-            format!("The mean of '{a}' ({}) is {} {dir} than that of '{b}' ({}){pct}; {h1} {sig}.", short(ma), short(d.abs()), short(mb))
+            format!("The mean of '{a}' ({}) is {dir} than that of '{b}' ({}) by {}{pct}; {h1} {sig}.", short(ma), short(mb), short(d.abs()))
         }
         Lang::Zh => {
             let dir = if d >= 0.0 { "高" } else { "低" };
