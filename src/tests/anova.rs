@@ -537,6 +537,17 @@ mod distribution_tests {
     }
 
     #[test]
+    fn ptukey_many_groups_large_df() {
+        // scipy 1.17.1 studentized_range.cdf: (6, 100, 5) 0.6215119082041094,
+        // (3, 50, 1000) 0.003420374482688635, (5.5, 30, 2000) 0.9687643103837696.
+        // R 4.2.2 ptukey gives 0.62151187638, 0.00342014297, 0.96876431039 (R drifts at k = 50).
+        for (q, k, df, want) in [(6.0, 100.0, 5.0, 0.6215119082041094), (3.0, 50.0, 1000.0, 0.003420374482688635), (5.5, 30.0, 2000.0, 0.9687643103837696)] {
+            let got = ptukey(q, k, df);
+            assert!((got - want).abs() < 1e-9, "ptukey({q},{k},{df}) = {got}, scipy {want}");
+        }
+    }
+
+    #[test]
     fn ptukey_for_two_groups_is_the_t_distribution() {
         // Exact: for k = 2, Q = √2·|T_ν|, so P(Q ≤ q) = 2·P(T_ν ≤ q/√2) − 1.
         use statrs::distribution::{ContinuousCDF, StudentsT};
