@@ -158,6 +158,10 @@ pub struct StageCapability {
     pub fits: Vec<dist::FitSummary>,
 }
 
+/// Anderson–Darling p-value under which the data count as not normal (and the candidate
+/// distributions are fitted).
+pub const NON_NORMAL_P: f64 = 0.05;
+
 /// Run the capability study on every stage.
 pub fn capability(sg: &Subgroups, opts: &Options) -> Result<CapabilityResult> {
     opts.spec.validate()?;
@@ -178,7 +182,14 @@ pub fn stage_capability(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, opt
     let xs = sg.stage_values(st);
     check_data(xs, &st.name)?;
     match opts.model {
-        Model::Normal => normal_stage(sg, st, method, opts, None),
+        Model::Normal => {
+            let mut cap = normal_stage(sg, st, method, opts, None)?;
+            // Non-normal data: fit the alternatives so the user can pick one.
+            if cap.normality.as_ref().is_some_and(|nm| nm.p_value < NON_NORMAL_P) {
+                cap.fits = dist::all_fits(xs);
+            }
+            Ok(cap)
+        }
         Model::BoxCox { lambda } => boxcox::boxcox_stage(sg, st, method, opts, lambda),
         Model::Dist(kind) => dist::dist_stage(sg, st, method, opts, kind),
     }

@@ -10,7 +10,7 @@ use super::{Ctx, Output};
 use crate::dataset::{self, LayoutSpec};
 use crate::error::{QceError, Result};
 use crate::evidence::compare::{assemble, prefers_rank_test, num_at, CompareSpec, Comparison, Gathered};
-use crate::evidence::compare_text::{fixed, index_text, p_text, pct_text};
+use crate::evidence::compare_text::{fixed, index_text, p_text, pct_text, ppm_text};
 use crate::evidence::project::Direction;
 use crate::i18n::Lang;
 use crate::render::TextTable;
@@ -263,8 +263,9 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
-    let two_stages_only = before.is_empty() || after.is_empty();
-    let welch = if two_stages_only { None } else { run_chart("test t2", test("t2", &[]), None) };
+    // The tests take the stage column as their group column: with more than two stages they
+    // refuse (a card says so); the description, Bonett and capability still compare the two.
+    let welch = run_chart("test t2", test("t2", &[]), None);
     let levene = run_chart("test levene", test("levene", &["--center", "median"]), None);
     // Anderson–Darling per stage from its owner (crate::tests::normality), the function
     // behind `qce test normality --method ad`.
@@ -331,7 +332,7 @@ pub fn render_text(c: &Comparison, lang: Lang) -> String {
         }
     }
     if let Some(k) = &c.ppm_expected {
-        t.row([lang.t("预期 PPM", "Expected PPM").to_string(), format!("{:.0}", k.before), format!("{:.0}", k.after), pct_text(k.percent), String::new(), String::new()]);
+        t.row([lang.t("预期 PPM", "Expected PPM").to_string(), ppm_text(k.before), ppm_text(k.after), pct_text(k.percent), String::new(), String::new()]);
     }
     out += "\n";
     out += &t.render();

@@ -25,10 +25,23 @@ pub fn pct_text(p: Option<f64>) -> String {
         None => "—".to_string(),
         Some(p) => {
             // Small changes (a dimension's mean) keep 3 decimals so they do not read as 0.
-            let s = if p != 0.0 && p.abs() < 0.1 { format!("{:+.3}%", p) } else { format!("{:+.1}%", p) };
+            // Near −100 % likewise: 6390 → 0.73 PPM is −99.99 %, not −100 %.
+            let s = if p != 0.0 && p.abs() < 0.1 {
+                format!("{:+.3}%", p)
+            } else if p.abs() > 99.95 && p.abs() < 100.0 {
+                format!("{:+.2}%", p.signum() * (p.abs() * 100.0).floor() / 100.0)
+            } else {
+                format!("{:+.1}%", p)
+            };
             s.replace('-', "−")
         }
     }
+}
+
+/// Parts per million for people: whole numbers from 100, one decimal from 1, else two
+/// (0.73 PPM must not print as 1).
+pub fn ppm_text(x: f64) -> String {
+    if x >= 100.0 { format!("{x:.0}") } else if x >= 1.0 { format!("{x:.1}") } else { format!("{x:.2}") }
 }
 
 /// A capability index or PPM for people (2 decimals for indices, whole PPM).
@@ -145,8 +158,8 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
         }
         if let Some(p) = &c.ppm_expected {
             s += &match lang {
-                Lang::Zh => format!("；预期不合格品率由 {:.0} PPM {} {:.0} PPM", p.before, moved(lang, p), p.after),
-                Lang::En => format!("; expected nonconforming {} from {:.0} PPM to {:.0} PPM", verb(p), p.before, p.after),
+                Lang::Zh => format!("；预期不合格品率由 {} PPM {} {} PPM", ppm_text(p.before), moved(lang, p), ppm_text(p.after)),
+                Lang::En => format!("; expected nonconforming {} from {} PPM to {} PPM", verb(p), ppm_text(p.before), ppm_text(p.after)),
             };
         }
         s += lang.t("。", ".");
@@ -316,6 +329,10 @@ mod tests {
         assert_eq!(p_text(0.0234), "p = 0.023");
         assert_eq!(pct_text(Some(-14.23)), "−14.2%");
         assert_eq!(pct_text(Some(3.0)), "+3.0%");
+        assert_eq!(pct_text(Some(-99.9886)), "−99.98%");
+        assert_eq!(pct_text(Some(-100.0)), "−100.0%");
+        assert_eq!(ppm_text(0.734), "0.73");
+        assert_eq!(ppm_text(6389.6), "6390");
         assert_eq!(fixed(-0.00001, 3), "0.000");
         assert_eq!(fixed(12.845, 2), "12.85");
     }

@@ -13,7 +13,8 @@
 //!   (a value measured outside qce; used when `statistic` is absent).
 //! - `[[data]]`: `id`, `file` (relative to the project file), `sheet`, `header_row`, `value`,
 //!   `phase`, `subgroup`, `subgroup_size`, `category`, `count`, `lsl`, `usl`, `target`,
-//!   `before`/`after` (stage labels; default the first and last stage), `description`.
+//!   `before`/`after` (stage labels; default the first and last stage), `description`,
+//!   and for the data audit `date` (date column), `resolution`, `min`, `max`.
 //! - `[[analysis]]`: `kind` (compare|chart|capability|test|pareto), `data` (id; default the
 //!   first data set), `title`, `chart` (chart kind, default from the layout), `test` (test
 //!   name), `args` (further contract options, e.g. `["--rules", "1,2,7"]`), `stage` (plan
@@ -226,6 +227,14 @@ pub struct DataSet {
     pub after: Option<String>,
     /// What the file is.
     pub description: Option<String>,
+    /// Date column (audit: dates within the project period, after stage after the measures).
+    pub date: Option<String>,
+    /// Stated measurement resolution (audit).
+    pub resolution: Option<f64>,
+    /// Smallest physically possible value (audit).
+    pub min: Option<f64>,
+    /// Largest physically possible value (audit).
+    pub max: Option<f64>,
 }
 
 /// The analyses a report may run.
@@ -410,6 +419,14 @@ struct RawData {
     after: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    resolution: Option<f64>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -659,6 +676,10 @@ fn validate_data(raw: Spanned<RawData>, src: &Source, dir: &Path) -> Result<Data
         before: r.before,
         after: r.after,
         description: r.description,
+        date: r.date,
+        resolution: r.resolution,
+        min: r.min,
+        max: r.max,
     })
 }
 

@@ -5,7 +5,7 @@
 //! Every text that comes from a data file or the project file goes through [`esc`].
 
 use crate::evidence::compare::{mean_p, num_at, Change, Comparison};
-use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text};
+use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text, ppm_text};
 use crate::evidence::report::{Report, Section};
 use crate::i18n::Lang;
 use serde_json::Value;
@@ -127,8 +127,9 @@ pub fn report_page(r: &Report, out: &Path, lang: Lang) -> String {
 fn header(h: &mut String, r: &Report, lang: Lang) {
     let i = &r.project.info;
     let _ = write!(h, "<header class=\"top\"><div class=\"kicker\">{}</div><h1>{}</h1><div class=\"meta\">", lang.t("质量攻关项目 · 统计证据报告", "Quality breakthrough project · statistical evidence"), esc(&i.name));
+    let colon = lang.t("：", ": ");
     let mut item = |k: &str, v: String| {
-        let _ = write!(h, "<span>{}：<b>{}</b></span>", k, v);
+        let _ = write!(h, "<span>{k}{colon}<b>{v}</b></span>");
     };
     item(lang.t("企业", "Enterprise"), esc(&i.enterprise));
     item(lang.t("主题", "Theme"), esc(i.theme.label(lang)));
@@ -148,7 +149,8 @@ fn first_comparison(r: &Report) -> Option<&Comparison> {
     r.sections.iter().find_map(|s| s.comparison.as_ref())
 }
 
-fn goal_value(x: f64, unit: &str) -> String {
+/// A goal figure for people: 2 decimals below 10, 1 below 100, none above; with its unit.
+pub fn goal_value(x: f64, unit: &str) -> String {
     let v = if x.abs() >= 100.0 { format!("{x:.0}") } else if x.abs() >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") };
     format!("{v}{}", if unit.is_empty() { String::new() } else { format!(" {}", esc(unit)) })
 }
@@ -187,7 +189,7 @@ fn cards(h: &mut String, r: &Report, lang: Lang) {
         cpk.unwrap_or_else(|| "—".into()),
         ppk.unwrap_or_default()
     );
-    let ppm = c.and_then(|c| c.ppm_expected.as_ref()).map(|k| format!("{:.0} → {:.0}", k.before, k.after));
+    let ppm = c.and_then(|c| c.ppm_expected.as_ref()).map(|k| format!("{} → {}", ppm_text(k.before), ppm_text(k.after)));
     let sig = c.map(|c| {
         let mp = mean_p(c).map(p_text).unwrap_or_else(|| "—".into());
         let sp = c.bonett.as_ref().map(|b| p_text(b.p_value)).unwrap_or_else(|| "—".into());
@@ -233,7 +235,7 @@ fn plan(h: &mut String, r: &Report, out: &Path, lang: Lang) {
                 (lang.t("最大值", "Max"), s.describe.max.map(|x| fixed(x, c.decimals)).unwrap_or_default()),
                 ("Cpk", cap("cpk").map(index_text).unwrap_or_else(|| "—".into())),
                 ("Ppk", cap("ppk").map(index_text).unwrap_or_else(|| "—".into())),
-                ("PPM", s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into())),
+                ("PPM", s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(ppm_text).unwrap_or_else(|| "—".into())),
             ];
             for (k, _) in &cells {
                 let _ = write!(h, "<th class=\"n\">{}</th>", esc(k));
@@ -399,7 +401,7 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
         match (&a.result, &a.error) {
             (Some(v), _) => audit_flags(h, &a.data, v, lang),
             (None, Some(e)) => {
-                let _ = write!(h, "<p class=\"muted\">{}：{}</p>", esc(&a.data), esc(e));
+                let _ = write!(h, "<p class=\"muted\">{}{}{}</p>", esc(&a.data), lang.t("：", ": "), esc(e));
             }
             _ => {}
         }
@@ -420,15 +422,16 @@ fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
     let flags = v.get("flags").and_then(Value::as_array).cloned().unwrap_or_default();
     let checks = v.get("checks").and_then(Value::as_array).cloned().unwrap_or_default();
     if flags.is_empty() {
-        let _ = write!(h, "<p>{}：<span class=\"yes\">✓ {}</span>（{} {}）</p>", esc(data), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
+        let _ = write!(h, "<p>{}{}<span class=\"yes\">✓ {}</span> ({} {})</p>", esc(data), lang.t("：", ": "), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
     }
     for f in &flags {
         let title = [lang_text(f.get("title"), lang), lang_text(f.get("check"), lang)].into_iter().find(|x| !x.is_empty()).unwrap_or_default();
         let stage = f.get("stage").and_then(Value::as_str).map(|s| format!(" · {}", esc(s))).unwrap_or_default();
         let _ = write!(
             h,
-            "<div class=\"chk warn\"><div class=\"t\">{}：{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
+            "<div class=\"chk warn\"><div class=\"t\">{}{}{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
             esc(data),
+            lang.t("：", ": "),
             esc(&title),
             esc(&lang_text(f.get("explanation"), lang)),
             lang.t("需询问：", "Question: "),
@@ -444,6 +447,7 @@ fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
             "pass" => format!("<span class=\"yes\">{}</span>", lang.t("通过", "pass")),
             "flag" => format!("<span class=\"no\">{}</span>", lang.t("提示", "flag")),
             "not_applicable" => format!("<span class=\"muted\">{}</span>", lang.t("不适用", "n/a")),
+            "not_enough_data" => format!("<span class=\"muted\">{}</span>", lang.t("数据不足", "too few data")),
             other => esc(other),
         };
         let _ = write!(
@@ -469,7 +473,7 @@ fn figure(h: &mut String, out: &Path, rel: &str, caption: &str) {
 }
 
 fn section_body(h: &mut String, s: &Section, out: &Path, lang: Lang) {
-    let _ = write!(h, "<h3>{} {}：{}</h3>", lang.t("分析", "Analysis"), s.number, esc(&s.title));
+    let _ = write!(h, "<h3>{} {}{}{}</h3>", lang.t("分析", "Analysis"), s.number, lang.t("：", ": "), esc(&s.title));
     if let Some(e) = &s.error {
         let _ = write!(
             h,
@@ -552,7 +556,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
             ci_text(s.capability.as_ref(), "cpk"),
             cap("ppk").map(index_text).unwrap_or_else(|| "—".into()),
             ci_text(s.capability.as_ref(), "ppk"),
-            s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into()),
+            s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(ppm_text).unwrap_or_else(|| "—".into()),
         );
     }
     h.push_str("</table>");
@@ -603,7 +607,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         }
     }
     if let Some(k) = &c.ppm_expected {
-        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{:.0}</td><td class=\"n\">{:.0}</td><td class=\"n\">{}{}</td><td></td><td></td><td></td></tr>", lang.t("预期 PPM", "Expected PPM"), k.before, k.after, pct_text(k.percent), better(k));
+        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td></td><td></td><td></td></tr>", lang.t("预期 PPM", "Expected PPM"), ppm_text(k.before), ppm_text(k.after), pct_text(k.percent), better(k));
     }
     h.push_str("</table>");
     if let Some(hst) = &c.historical {

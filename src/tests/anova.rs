@@ -80,19 +80,31 @@ pub fn f_upper(f: f64, d1: f64, d2: f64) -> Option<f64> {
     Some(d.sf(f).clamp(0.0, 1.0))
 }
 
-/// The classic one-way ANOVA table: (SS_between, SS_within, grand mean). Accurate: see the
-/// module note.
+/// The data minus a common shift (the first value), and each group's mean of the shifted
+/// data. Values near the shift subtract exactly (Sterbenz), so means and their differences
+/// keep the digits that a 1e12 offset would otherwise round away.
+fn shifted_means(groups: &[&[f64]]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let shift = groups.iter().find_map(|g| g.first().copied()).unwrap_or(0.0);
+    let shifted: Vec<Vec<f64>> = groups.iter().map(|g| g.iter().map(|x| x - shift).collect()).collect();
+    let means = shifted.iter().map(|g| num::mean(g)).collect();
+    (shifted, means)
+}
+
+/// The classic one-way ANOVA sums of squares (between, within), accurate for data on a large
+/// offset: see the module note.
 pub fn sums_of_squares(groups: &[&[f64]]) -> (f64, f64) {
-    let all: Vec<f64> = groups.iter().flat_map(|g| g.iter().copied()).collect();
+    let (shifted, means) = shifted_means(groups);
+    let all: Vec<f64> = shifted.iter().flatten().copied().collect();
     let grand = num::mean(&all);
-    let between: Vec<f64> = groups
+    let between: Vec<f64> = shifted
         .iter()
-        .map(|g| {
-            let d = num::mean(g) - grand;
+        .zip(&means)
+        .map(|(g, m)| {
+            let d = m - grand;
             g.len() as f64 * d * d
         })
         .collect();
-    let within: Vec<f64> = groups.iter().map(|g| num::sum_sq_dev(g, num::mean(g))).collect();
+    let within: Vec<f64> = shifted.iter().zip(&means).map(|(g, m)| num::sum_sq_dev(g, *m)).collect();
     (num::sum(&between), num::sum(&within))
 }
 
@@ -124,7 +136,7 @@ pub fn one_way(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
         ms_between: ms_b,
         ms_within: ms_w,
         r_squared: ss_b / (ss_b + ss_w),
-        pairwise: tukey_hsd(&stats, ms_w, df_w, conf),
+        pairwise: tukey_hsd(&stats, &shifted_means(groups).1, ms_w, df_w, conf),
         pairwise_method: "tukey-hsd".into(),
         conf_level: conf,
         groups: stats,
@@ -133,13 +145,13 @@ pub fn one_way(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
 
 /// Tukey's honestly significant difference (Tukey–Kramer for unequal n), as R's `TukeyHSD`:
 /// diff ± q(conf; k, df)·√(MSE/2·(1/nᵢ + 1/nⱼ)), p = P(Q > |diff|/√(MSE/2·(1/nᵢ+1/nⱼ))).
-fn tukey_hsd(stats: &[GroupStats], mse: f64, df: f64, conf: f64) -> Vec<PairwiseComparison> {
+fn tukey_hsd(stats: &[GroupStats], means: &[f64], mse: f64, df: f64, conf: f64) -> Vec<PairwiseComparison> {
     let k = stats.len() as f64;
     let q = studentized_range::qtukey(conf, k, df);
     let mut out = Vec::new();
     for i in 0..stats.len() {
         for j in i + 1..stats.len() {
-            let diff = stats[j].mean - stats[i].mean;
+            let diff = means[j] - means[i];
             let se = (mse / 2.0 * (1.0 / stats[i].n as f64 + 1.0 / stats[j].n as f64)).sqrt();
             let p = studentized_range::ptukey_upper(diff.abs() / se, k, df);
             out.push(PairwiseComparison { first: i, second: j, diff, ci: (diff - q * se, diff + q * se), p_adj: p });
@@ -161,11 +173,12 @@ pub fn welch(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
     if vars.iter().any(|v| !(*v > 0.0)) {
         return None;
     }
+    let means = shifted_means(groups).1;
     let w: Vec<f64> = stats.iter().zip(&vars).map(|(s, v)| s.n as f64 / v).collect();
     let sw = num::sum(&w);
-    let weighted_mean = num::sum(&w.iter().zip(&stats).map(|(wi, s)| wi * s.mean).collect::<Vec<_>>()) / sw;
+    let weighted_mean = num::sum(&w.iter().zip(&means).map(|(wi, m)| wi * m).collect::<Vec<_>>()) / sw;
     let kf = k as f64;
-    let a = num::sum(&w.iter().zip(&stats).map(|(wi, s)| wi * (s.mean - weighted_mean).powi(2)).collect::<Vec<_>>()) / (kf - 1.0);
+    let a = num::sum(&w.iter().zip(&means).map(|(wi, m)| wi * (m - weighted_mean).powi(2)).collect::<Vec<_>>()) / (kf - 1.0);
     let tmp = num::sum(&w.iter().zip(&stats).map(|(wi, s)| (1.0 - wi / sw).powi(2) / (s.n as f64 - 1.0)).collect::<Vec<_>>()) / (kf * kf - 1.0);
     let f = a / (1.0 + 2.0 * (kf - 2.0) * tmp);
     let df_w = 1.0 / (3.0 * tmp);
@@ -182,7 +195,7 @@ pub fn welch(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
         ms_between: ss_b / (kf - 1.0),
         ms_within: ss_w / (n_total as f64 - kf),
         r_squared: ss_b / (ss_b + ss_w),
-        pairwise: games_howell(&stats, &vars, conf),
+        pairwise: games_howell(&stats, &means, &vars, conf),
         pairwise_method: "games-howell".into(),
         conf_level: conf,
         groups: stats,
@@ -191,7 +204,7 @@ pub fn welch(groups: &[&[f64]], conf: f64) -> Option<AnovaResult> {
 
 /// Games–Howell comparisons: like Tukey's but with each pair's own standard error
 /// √((sᵢ²/nᵢ + sⱼ²/nⱼ)/2) and Welch–Satterthwaite df (Games & Howell 1976).
-fn games_howell(stats: &[GroupStats], vars: &[f64], conf: f64) -> Vec<PairwiseComparison> {
+fn games_howell(stats: &[GroupStats], means: &[f64], vars: &[f64], conf: f64) -> Vec<PairwiseComparison> {
     let k = stats.len() as f64;
     let mut out = Vec::new();
     for i in 0..stats.len() {
@@ -199,7 +212,7 @@ fn games_howell(stats: &[GroupStats], vars: &[f64], conf: f64) -> Vec<PairwiseCo
             let (ai, aj) = (vars[i] / stats[i].n as f64, vars[j] / stats[j].n as f64);
             let df = (ai + aj).powi(2) / (ai * ai / (stats[i].n as f64 - 1.0) + aj * aj / (stats[j].n as f64 - 1.0));
             let se = ((ai + aj) / 2.0).sqrt();
-            let diff = stats[j].mean - stats[i].mean;
+            let diff = means[j] - means[i];
             let q = studentized_range::qtukey(conf, k, df);
             let p = studentized_range::ptukey_upper(diff.abs() / se, k, df);
             out.push(PairwiseComparison { first: i, second: j, diff, ci: (diff - q * se, diff + q * se), p_adj: p });
@@ -267,22 +280,50 @@ pub mod studentized_range {
         total
     }
 
-    /// Φ(z) − Φ(z − w) for w ≥ 0, from whichever tail avoids cancellation.
-    fn normal_mass(z: f64, w: f64) -> f64 {
-        if z - 0.5 * w > 0.0 { pnorm_upper(z - w) - pnorm_upper(z) } else { pnorm(z) - pnorm(z - w) }
+    /// One node of the inner (range) integral: z, its weight times φ(z), Φ(z) and 1 − Φ(z).
+    struct RangeNode {
+        z: f64,
+        weighted_density: f64,
+        lower: f64,
+        upper: f64,
     }
 
-    /// P(range of k standard normals ≤ w) (ν = ∞; Hartley 1942).
+    /// The inner integral's nodes on [−8.5, 8.5] (φ < 2e-16 beyond), 17 panels of 16 points;
+    /// they do not depend on w, so Φ(z) and φ(z) are computed once.
+    fn range_nodes() -> &'static [RangeNode] {
+        static NODES: OnceLock<Vec<RangeNode>> = OnceLock::new();
+        NODES.get_or_init(|| {
+            let (a, b, pieces) = (-8.5, 8.5, 17);
+            let h = (b - a) / pieces as f64;
+            let inv_sqrt_2pi = 1.0 / (2.0 * std::f64::consts::PI).sqrt();
+            let mut nodes = Vec::with_capacity(pieces * GL_POINTS);
+            for p in 0..pieces {
+                let mid = a + (p as f64 + 0.5) * h;
+                for (x, w) in gauss_legendre() {
+                    let z = mid + 0.5 * h * x;
+                    let weighted_density = 0.5 * h * w * (-0.5 * z * z).exp() * inv_sqrt_2pi;
+                    nodes.push(RangeNode { z, weighted_density, lower: pnorm(z), upper: pnorm_upper(z) });
+                }
+            }
+            nodes
+        })
+    }
+
+    /// P(range of k standard normals ≤ w) (ν = ∞; Hartley 1942):
+    /// k ∫ φ(z) [Φ(z) − Φ(z − w)]^{k−1} dz, the bracket taken from whichever tail avoids
+    /// cancellation.
     pub fn prange(w: f64, k: f64) -> f64 {
         if !(w > 0.0) {
             return 0.0;
         }
-        let inv_sqrt_2pi = 1.0 / (2.0 * std::f64::consts::PI).sqrt();
-        let integrand = |z: f64| (-0.5 * z * z).exp() * inv_sqrt_2pi * normal_mass(z, w).powf(k - 1.0);
-        // φ(z) < 2e-16 beyond |z| = 8.5; the integrand also needs z − w above −8.5.
-        let lo = -8.5;
-        let hi = 8.5f64.min(w + 8.5);
-        (k * integrate(integrand, lo, hi, 17)).clamp(0.0, 1.0)
+        let total: f64 = range_nodes()
+            .iter()
+            .map(|n| {
+                let mass = if n.z - 0.5 * w > 0.0 { pnorm_upper(n.z - w) - n.upper } else { n.lower - pnorm(n.z - w) };
+                n.weighted_density * mass.max(0.0).powf(k - 1.0)
+            })
+            .sum();
+        (k * total).clamp(0.0, 1.0)
     }
 
     /// ln g_ν(s): log density of s = √(χ²_ν/ν).
@@ -461,6 +502,31 @@ mod distribution_tests {
     }
 
     #[test]
+    fn welch_anova_and_games_howell_match_r() {
+        // fixtures/tests/welch_plantgrowth.csv: oneway.test(var.equal=FALSE) and Games-Howell
+        // by formula with R's ptukey (accurate to ~1e-8 at these df).
+        let r = welch(&[&super::tests::CTRL, &super::tests::TRT1, &super::tests::TRT2], 0.95).unwrap();
+        assert!((r.statistic - 5.1809724081131892).abs() < 1e-12);
+        assert!((r.df_within - 17.128418616644129).abs() < 1e-10);
+        assert!((r.p_value - 0.017392821490170001).abs() < 1e-12);
+        for (got, e) in r.pairwise.iter().zip(rows("welch_plantgrowth.csv")) {
+            assert!((got.diff - num(&e[2])).abs() < 1e-12);
+            assert!((got.p_adj - num(&e[4])).abs() < 5e-8, "{} vs {}", got.p_adj, e[4]);
+        }
+    }
+
+    #[test]
+    fn anova_keeps_digits_on_a_large_offset() {
+        // The same groups on 1e12 + x (NIST SmLs07 style): F must match the unshifted F to the
+        // accuracy the doubles carry (ulp(1e12) = 1.2e-4 against deviations of ~0.5).
+        let base = one_way(&[&super::tests::CTRL, &super::tests::TRT1, &super::tests::TRT2], 0.95).unwrap();
+        let shift = |g: &[f64]| g.iter().map(|x| x + 1e9).collect::<Vec<_>>();
+        let (a, b, c) = (shift(&super::tests::CTRL), shift(&super::tests::TRT1), shift(&super::tests::TRT2));
+        let off = one_way(&[&a, &b, &c], 0.95).unwrap();
+        assert!((off.statistic / base.statistic - 1.0).abs() < 1e-6, "{} vs {}", off.statistic, base.statistic);
+    }
+
+    #[test]
     fn ptukey_for_two_groups_is_the_t_distribution() {
         // Exact: for k = 2, Q = √2·|T_ν|, so P(Q ≤ q) = 2·P(T_ν ≤ q/√2) − 1.
         use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -502,6 +568,34 @@ mod distribution_tests {
             // lwr/upr use R's qtukey (about 1e-4 accurate in q; the interval half-width ~0.69).
             assert!((got.ci.0 - lwr).abs() < 1e-4 && (got.ci.1 - upr).abs() < 1e-4, "{got:?} vs {lwr} {upr}");
             assert!((got.p_adj - p).abs() <= 1e-8 * p.max(1e-3), "{} vs {p}", got.p_adj);
+        }
+    }
+}
+
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        #[test]
+        fn f_is_invariant_to_group_order_and_p_in_unit_interval(
+            a in prop::collection::vec(-1e3f64..1e3, 2..12),
+            b in prop::collection::vec(-1e3f64..1e3, 2..12),
+            c in prop::collection::vec(-1e3f64..1e3, 2..12),
+        ) {
+            if let (Some(x), Some(y)) = (one_way(&[&a, &b, &c], 0.95), one_way(&[&c, &a, &b], 0.95)) {
+                prop_assert!((x.statistic - y.statistic).abs() <= 1e-9 * x.statistic.abs().max(1.0));
+                prop_assert!((0.0..=1.0).contains(&x.p_value));
+                for pair in &x.pairwise {
+                    prop_assert!((0.0..=1.0).contains(&pair.p_adj));
+                    prop_assert!(pair.ci.0 <= pair.diff && pair.diff <= pair.ci.1);
+                }
+            }
+            if let Some(w) = welch(&[&a, &b, &c], 0.95) {
+                prop_assert!((0.0..=1.0).contains(&w.p_value));
+            }
         }
     }
 }

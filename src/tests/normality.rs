@@ -322,6 +322,49 @@ mod tests {
         assert!(close(r.p_value, 0.89150736822739873, 1e-8), "{r:?}");
     }
 
+    /// A file of fixtures/tests as lines without the '#' header comments.
+    fn fixture(name: &str) -> Vec<String> {
+        let path = format!("{}/fixtures/tests/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap().lines().filter(|l| !l.starts_with('#')).map(String::from).collect()
+    }
+
+    #[test]
+    fn sw_matches_r_at_eight_sizes() {
+        // fixtures/tests/shapiro.csv: R 4.2.2 shapiro.test on sw_data_<series>_<n>.txt, for
+        // n = 3, 4, 5, 11, 20, 50, 500, 5000 (each formula branch of AS R94), a skewed and a
+        // near-normal series (see make_fixtures.R).
+        let rows = fixture("shapiro.csv");
+        assert_eq!(rows.len() - 1, 16);
+        for row in rows.iter().skip(1) {
+            let f: Vec<&str> = row.split(',').collect();
+            let (series, n, w, p): (&str, usize, f64, f64) = (f[0], f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap());
+            let xs: Vec<f64> = fixture(&format!("sw_data_{series}_{n}.txt")).iter().map(|v| v.parse().unwrap()).collect();
+            assert_eq!(xs.len(), n);
+            let r = shapiro_wilk(&xs).unwrap();
+            assert!(close(r.statistic, w, 1e-10), "{series} n={n}: W {} vs R {w}", r.statistic);
+            assert!((r.p_value - p).abs() <= 1e-8 * p.max(1e-12), "{series} n={n}: p {} vs R {p}", r.p_value);
+        }
+    }
+
+    #[test]
+    fn ad_and_lilliefors_match_nortest_across_branches() {
+        // fixtures/tests/nortest.csv: nortest 1.0.4 ad.test / lillie.test on the SW series;
+        // covers every piece of Stephens' AD p-value (incl. the 3.7e-24 floor) and the
+        // Dallal-Wilkinson n > 100 scaling with p far below 0.1 and p = 1.
+        for row in fixture("nortest.csv").iter().skip(1) {
+            let f: Vec<&str> = row.split(',').collect();
+            let n: usize = f[1].parse().unwrap();
+            let v: Vec<f64> = f[2..].iter().map(|x| x.parse().unwrap()).collect();
+            let xs: Vec<f64> = fixture(&format!("sw_data_{}_{n}.txt", f[0])).iter().map(|v| v.parse().unwrap()).collect();
+            let a = anderson_darling(&xs).unwrap();
+            let l = lilliefors(&xs).unwrap();
+            assert!(close(a.statistic, v[0], 1e-10), "{row}: A {}", a.statistic);
+            assert!(close(a.p_value, v[1], 1e-9), "{row}: pA {}", a.p_value);
+            assert!(close(l.statistic, v[2], 1e-10), "{row}: D {}", l.statistic);
+            assert!(close(l.p_value, v[3], 1e-8), "{row}: pD {}", l.p_value);
+        }
+    }
+
     #[test]
     fn undefined_cases_are_none() {
         assert!(anderson_darling(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]).is_none());
@@ -329,5 +372,35 @@ mod tests {
         assert!(shapiro_wilk(&[1.0, 2.0]).is_none());
         assert!(shapiro_wilk(&[1.0; 5]).is_none());
         assert!(lilliefors(&[1.0, 2.0, 3.0, 4.0]).is_none());
+    }
+}
+
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn p_values_in_unit_interval_and_w_at_most_one(xs in prop::collection::vec(-1e6f64..1e6, 3..200)) {
+            for r in [anderson_darling(&xs), shapiro_wilk(&xs), lilliefors(&xs)].into_iter().flatten() {
+                prop_assert!((0.0..=1.0).contains(&r.p_value), "{r:?}");
+                prop_assert!(r.statistic.is_finite());
+            }
+            if let Some(r) = shapiro_wilk(&xs) {
+                prop_assert!(r.statistic > 0.0 && r.statistic <= 1.0 + 1e-12);
+            }
+        }
+
+        #[test]
+        fn statistics_do_not_depend_on_location_or_scale(xs in prop::collection::vec(-100f64..100.0, 8..60), a in -1e3f64..1e3, b in 0.01f64..100.0) {
+            let ys: Vec<f64> = xs.iter().map(|x| a + b * x).collect();
+            if let (Some(p), Some(q)) = (anderson_darling(&xs), anderson_darling(&ys)) {
+                prop_assert!((p.statistic - q.statistic).abs() < 1e-6 * p.statistic.max(1.0));
+            }
+            if let (Some(p), Some(q)) = (shapiro_wilk(&xs), shapiro_wilk(&ys)) {
+                prop_assert!((p.statistic - q.statistic).abs() < 1e-9);
+            }
+        }
     }
 }

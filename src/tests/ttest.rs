@@ -217,4 +217,20 @@ mod tests {
             }
         }
     }
+
+    proptest! {
+        #[test]
+        fn paired_swap_flips_t_and_p_stays(pairs in prop::collection::vec((-1e3f64..1e3, -1e3f64..1e3), 2..40)) {
+            let (a, b): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+            if let (Some(x), Some(y)) = (paired(&a, &b, Alternative::TwoSided, 0.95), paired(&b, &a, Alternative::TwoSided, 0.95)) {
+                prop_assert!((x.statistic + y.statistic).abs() <= 1e-9 * x.statistic.abs().max(1.0));
+                prop_assert!((x.p_value - y.p_value).abs() <= 1e-12);
+                prop_assert!((0.0..=1.0).contains(&x.p_value));
+                // One-sided p-values of opposite directions add to 1.
+                let less = paired(&a, &b, Alternative::Less, 0.95).unwrap().p_value;
+                let greater = paired(&a, &b, Alternative::Greater, 0.95).unwrap().p_value;
+                prop_assert!((less + greater - 1.0).abs() < 1e-9);
+            }
+        }
+    }
 }
