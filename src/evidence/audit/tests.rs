@@ -236,3 +236,17 @@ fn skewed_process_ending_at_a_limit_is_not_a_pileup() {
     }
     assert!(tested >= 30, "{tested}");
 }
+
+/// Strongly skewed honest data keep more points within 1σ; long runs there are not hugging.
+/// 30 lognormal data sets (σ_ln = 0.6, 200 values): at most one flag.
+#[test]
+fn skewed_data_do_not_hug() {
+    let mut flagged = 0;
+    for seed in 0..30 {
+        let mut rng = Rng(900 + seed);
+        let xs: Vec<f64> = (0..200).map(|_| round_to(10.0 + 0.05 * ((0.6 * rng.normal()).exp() - 1.197) / 0.788, 0.001)).collect();
+        let r = audit(&AuditData::from_values(&xs, "B", 2), &AuditOptions::default());
+        flagged += usize::from(r.flags.iter().any(|f| f.code == "center_hugging"));
+    }
+    assert!(flagged <= 1, "{flagged}");
+}
