@@ -338,6 +338,9 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
         _ => return Err(QceError::usage("wilcoxon takes --value COL (one sample, with --mu) or --value A,B (paired, differences A−B)")),
     };
     let mu = args.mu.unwrap_or(0.0);
+    if args.mu.is_none() && cols.len() == 1 {
+        warnings.push(s.lang.t("未给出 --mu，检验中位数是否等于 0", "no --mu given: testing whether the median is 0").to_string());
+    }
     let r = rank::signed_rank(&data, mu, s.alt, s.conf)?;
     let est = fmt_num(Some(r.estimate));
     let paired = cols.len() == 2;

@@ -1,41 +1,13 @@
-//! The alternative hypothesis of a test and the p-value of a normal statistic under it.
+//! The alternative hypothesis of a test (one enum for every test, defined in `ttest`), the
+//! p-value of a normal statistic under it, and an accurate normal CDF.
 
-use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
 
-/// Alternative hypothesis: `two-sided`, `less` (first < second, or below mu) or `greater`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Alternative {
-    /// θ ≠ θ0.
-    #[default]
-    TwoSided,
-    /// θ < θ0.
-    Less,
-    /// θ > θ0.
-    Greater,
-}
+pub use super::ttest::Alternative;
 
+/// What the rank, count and rate tests need of an alternative beyond `parse`/`as_str`
+/// (defined with the enum in `ttest`).
 impl Alternative {
-    /// Parse `two-sided` (also `two.sided`, `ne`), `less` (`lt`), `greater` (`gt`).
-    pub fn parse(s: &str) -> Option<Alternative> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "two-sided" | "two.sided" | "two_sided" | "twosided" | "ne" | "both" => Some(Alternative::TwoSided),
-            "less" | "lt" | "lower" => Some(Alternative::Less),
-            "greater" | "gt" | "upper" => Some(Alternative::Greater),
-            _ => None,
-        }
-    }
-
-    /// The contract's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Alternative::TwoSided => "two-sided",
-            Alternative::Less => "less",
-            Alternative::Greater => "greater",
-        }
-    }
-
     /// p-value of a standard-normal statistic `z` (two-sided: 2·min of the tails, as R).
     pub fn normal_p(self, z: f64) -> f64 {
         let lower = std_normal_cdf(z);
