@@ -250,3 +250,17 @@ fn skewed_data_do_not_hug() {
     }
     assert!(flagged <= 1, "{flagged}");
 }
+
+/// A moderate 0/5 habit (a fifth of 100 readings rounded to 0.005): the χ² alone misses it
+/// (p ≈ 0.02), the round-number test finds it.
+#[test]
+fn moderate_round_number_habit_is_found() {
+    let mut found = 0;
+    for seed in 0..10 {
+        let mut rng = Rng(700 + seed);
+        let xs: Vec<f64> = clean(700 + seed, 100).into_iter().map(|x| if rng.uniform() < 0.2 { round_to(x, 0.005) } else { x }).collect();
+        let r = audit(&AuditData::from_values(&xs, "B", 2), &AuditOptions { resolution: Some(0.001), ..Default::default() });
+        found += usize::from(codes(&r) == vec!["digit_preference"]);
+    }
+    assert!(found >= 7, "found in {found} of 10");
+}
