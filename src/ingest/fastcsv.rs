@@ -798,6 +798,21 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_every_form() {
+        let (t, _f) = table("日期,x\n2024-03-01,1\n2024/3/2,2\n2024年3月3日,3\n45355,4\n2024-03-05 08:30,5\n,6\n");
+        assert_eq!(t.column(0).expect("info").kind, super::super::ColumnKind::Date);
+        let d: Vec<Option<String>> = t.dates("日期").expect("dates").iter().map(|d| d.map(|d| super::super::format_datetime(&d))).collect();
+        let want = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05 08:30:00"];
+        for (k, w) in want.iter().enumerate() {
+            assert_eq!(d[k].as_deref(), Some(*w));
+        }
+        assert_eq!(d[5], None);
+        let (t, _f) = table("日期,x\n2024-03-01,1\nsoon,2\n2024-03-03,3\n");
+        let e = t.dates("日期").expect_err("text is not a date");
+        assert_eq!(e.cell.as_deref(), Some("A3"));
+    }
+
+    #[test]
     fn parts_end_at_line_ends() {
         let text = b"1\n22\n333\n4444\n55555\n";
         let parts = split_parts(text, 3);
