@@ -216,7 +216,20 @@ fn check_data(xs: &[f64], stage: &str) -> Result<()> {
 
 /// The normal-model study on `sg` (already transformed when `transform` is given; the limits
 /// in `spec_model` are then on the transformed scale while `opts.spec` keeps the originals).
+/// The normality test (it sorts the data, the most expensive step) runs beside the rest.
 pub(crate) fn normal_stage(
+    sg: &Subgroups,
+    st: &StageSpan,
+    method: SigmaMethod,
+    opts: &Options,
+    transform: Option<(boxcox::BoxCoxInfo, SpecLimits, &[f64])>,
+) -> Result<StageCapability> {
+    let xs = sg.stage_values(st);
+    let (normality, cap) = rayon::join(|| anderson_darling(xs), || normal_stage_without_normality(sg, st, method, opts, transform));
+    cap.map(|c| StageCapability { normality, ..c })
+}
+
+fn normal_stage_without_normality(
     sg: &Subgroups,
     st: &StageSpan,
     method: SigmaMethod,
@@ -280,7 +293,7 @@ pub(crate) fn normal_stage(
         z_bench_overall: ppm::z_bench(&exp_o),
         ci,
         ppm: ppm::Ppm { observed: ppm::observed(original, &opts.spec), expected_within: Some(exp_w), expected_overall: exp_o },
-        normality: anderson_darling(xs),
+        normality: None,
         transform: transform.map(|t| t.0),
         distribution: None,
         fits: Vec::new(),
