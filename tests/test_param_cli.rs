@@ -184,3 +184,15 @@ fn groups_keep_first_appearance_order_and_swap_flips_sign() {
     assert!(close(&d1["statistic"], -d2["statistic"].as_f64().unwrap(), 1e-12));
     assert!(close(&d1["p_value"], d2["p_value"].as_f64().unwrap(), 1e-12));
 }
+
+#[test]
+fn paired_from_long_layout_and_normality_per_group() {
+    // R 4.2.2: t.test(extra ~ group, sleep, paired=TRUE) pairs rows in order: t = -4.062127683382037
+    let d = ok(&["test", "paired", &data("sleep.csv"), "--value", "extra", "--group", "group"]);
+    assert!(close(&d["statistic"], -4.062127683382037, 1e-10));
+    // R 4.2.2: shapiro.test(PlantGrowth$weight[1:10]): W = 0.95668, p = 0.7475
+    let d = ok(&["test", "normality", &data("plantgrowth.csv"), "--value", "weight", "--group", "group", "--method", "sw"]);
+    assert!(d["statistic"].is_null());
+    assert_eq!(d["groups"][0]["name"], "ctrl");
+    assert!(close(&d["groups"][0]["statistic"], 0.95668, 1e-4));
+}

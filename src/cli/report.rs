@@ -225,6 +225,33 @@ fn compare_args(d: &DataSet) -> CompareArgs {
     }
 }
 
+/// The compare options of a data set plus the analysis' own `args` (e.g. `--direction lower`,
+/// `--alpha 0.01`), parsed by the same clap definition as the command line.
+fn compare_args_with(d: &DataSet, extra: &[String]) -> Result<CompareArgs> {
+    if extra.is_empty() {
+        return Ok(compare_args(d));
+    }
+    let mut argv = vec!["qce".to_string(), "compare".to_string()];
+    argv.extend(file_argv(d));
+    argv.extend(layout_argv(d));
+    argv.extend(spec_argv(d));
+    let has = |k: &str| extra.iter().any(|a| a == k);
+    if !has("--direction") {
+        argv.extend(["--direction".into(), compare_args(d).direction.unwrap_or_default()]);
+    }
+    for (k, v) in [("--before", &d.before), ("--after", &d.after)] {
+        if let (false, Some(v)) = (has(k), v) {
+            argv.extend([k.to_string(), v.clone()]);
+        }
+    }
+    argv.extend(extra.iter().cloned());
+    let cli = <super::Cli as clap::Parser>::try_parse_from(&argv).map_err(|e| QceError::usage(format!("analysis args {}: {}", extra.join(" "), e.to_string().trim())))?;
+    match cli.command {
+        super::Command::Compare(a) => Ok(a),
+        _ => Err(QceError::usage("analysis args did not parse as compare options")),
+    }
+}
+
 fn run_analysis(p: &Project, number: usize, a: &Analysis, out: &Path, lang: Lang, warnings: &mut Vec<String>) -> Section {
     let kind = format!("{:?}", a.kind).to_lowercase();
     let mut s = Section {
@@ -264,7 +291,7 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
         need(d, d.phase.as_ref(), "phase")?;
         let tmp = out.join("charts").join(format!(".{n}"));
         std::fs::create_dir_all(&tmp).map_err(|e| QceError::input(format!("cannot create '{}': {e}", tmp.display())))?;
-        let (c, w) = compare(&compare_args(d), lang, Some(&tmp))?;
+        let (c, w) = compare(&compare_args_with(d, &a.args)?, lang, Some(&tmp))?;
         warnings.extend(w);
         let mut charts = Vec::new();
         for (file, zh, en) in [
@@ -513,7 +540,12 @@ fn methods(sections: &[Section], lang: Lang) -> Vec<MethodUse> {
                     add(lang.t("Levene（Brown–Forsythe）检验", "Levene (Brown–Forsythe) test"), c.levene.as_ref().and_then(|l| crate::evidence::compare::num_at(l, &["p_value"])).map(crate::evidence::compare_text::p_text).unwrap_or_default());
                 }
                 if c.stages.iter().any(|s| s.normality.is_some()) {
-                    add(lang.t("Anderson–Darling 正态性检验", "Anderson–Darling normality test"), String::new());
+                    let ps: Vec<String> = c
+                        .stages
+                        .iter()
+                        .filter_map(|s| Some(format!("{} {}", s.name, crate::evidence::compare_text::p_text(crate::evidence::compare::num_at(s.normality.as_ref()?, &["p_value"])?))))
+                        .collect();
+                    add(lang.t("Anderson–Darling 正态性检验", "Anderson–Darling normality test"), ps.join("；"));
                 }
                 if let Some(k) = &c.cpk {
                     add(lang.t("过程能力分析 Cp/Cpk/Pp/Ppk", "Process capability Cp/Cpk/Pp/Ppk"), format!("Cpk {:.2} → {:.2}", k.before, k.after));

@@ -286,24 +286,63 @@ fn normality_warning(label: &str, xs: &[f64], alternative_test: &str, lang: Lang
 // ---------------------------------------------------------------------------------------
 // normality
 
+/// One normality test by `--method`: (result, label, minimum-size text).
+fn normality_by_method(method: &str, xs: &[f64]) -> Result<(Option<NormalityResult>, &'static str, &'static str)> {
+    Ok(match method {
+        "ad" | "anderson-darling" => (normality::anderson_darling(xs), "Anderson-Darling", "at least 8 values"),
+        "sw" | "shapiro-wilk" => (normality::shapiro_wilk(xs), "Shapiro-Wilk", "between 3 and 5000 values"),
+        "ks" | "lilliefors" => (normality::lilliefors(xs), "Lilliefors (Kolmogorov-Smirnov)", "at least 5 values"),
+        other => return Err(QceError::usage(format!("--method {other}: use ad (Anderson-Darling), sw (Shapiro-Wilk) or ks (Lilliefors)"))),
+    })
+}
+
+/// Normality per group (extension: `--group`): `groups[]` carries each group's statistic and
+/// p-value; the top-level statistic and p_value are null (there is no single test).
+fn run_normality_by_group(args: &TestArgs, table: &Table, method: &str, s: Settings, warnings: &mut Vec<String>) -> Result<(Value, String)> {
+    let g = grouped(args, table, s.lang, warnings)?;
+    let mut label = "";
+    let mut docs = Vec::new();
+    let mut t = TextTable::new([s.lang.t("组", "Group"), "N", s.lang.t("统计量", "Statistic"), s.lang.t("P 值", "P-Value")]).align_right(1).align_right(2).align_right(3);
+    let mut not_normal = Vec::new();
+    for (name, xs) in g.names.iter().zip(&g.values) {
+        let (r, l, _) = normality_by_method(method, xs)?;
+        label = l;
+        let (stat, p) = (r.as_ref().map(|r| r.statistic), r.as_ref().map(|r| r.p_value));
+        if p.is_some_and(|p| p < s.alpha) {
+            not_normal.push(name.clone());
+        }
+        if r.is_none() {
+            warnings.push(match s.lang {
+                Lang::Zh => format!("组“{name}”（n = {}）数据不足或无波动，无法做 {l} 检验", xs.len()),
+                Lang::En => format!("group '{name}' (n = {}) has too few values or no spread for the {l} test", xs.len()),
+            });
+        }
+        docs.push(json!({"name": name, "n": xs.len(), "statistic": opt(stat), "p_value": opt(p), "normal": p.map(|p| p >= s.alpha)}));
+        t.row([name.clone(), xs.len().to_string(), fmt_num(stat), fmt_num(p)]);
+    }
+    let conclusion = match (s.lang, not_normal.is_empty()) {
+        (Lang::En, true) => format!("Every group of '{}' is consistent with a normal distribution ({label}, α = {}).", g.value, short(s.alpha)),
+        (Lang::En, false) => format!("Not normally distributed at α = {} ({label}): {}.", short(s.alpha), not_normal.join(", ")),
+        (Lang::Zh, true) => format!("“{}”的各组均与正态分布相符（{label}，α = {}）。", g.value, short(s.alpha)),
+        (Lang::Zh, false) => format!("在 α = {} 下不服从正态分布的组（{label}）：{}。", short(s.alpha), not_normal.join("、")),
+    };
+    let mut doc = test_doc("normality", label, f64::NAN, Value::Null, f64::NAN, Alternative::TwoSided, Value::Null, Value::Null, Value::Null, &conclusion);
+    doc["column"] = json!(g.value);
+    doc["group"] = json!(g.group);
+    doc["groups"] = Value::Array(docs);
+    doc["alpha"] = json!(s.alpha);
+    Ok((doc, format!("{label}\n{}\n{conclusion}\n", t.render())))
+}
+
 fn run_normality(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<String>) -> Result<(Value, String)> {
     let method = args.method.as_deref().unwrap_or("ad").trim().to_ascii_lowercase();
+    if args.group.is_some() {
+        return run_normality_by_group(args, table, &method, s, warnings);
+    }
     let (name, xs) = column(table, need_value(args)?, s.lang, warnings)?;
     let n = xs.len();
-    let (r, label): (Option<NormalityResult>, &str) = match method.as_str() {
-        "ad" | "anderson-darling" => (normality::anderson_darling(&xs), "Anderson-Darling"),
-        "sw" | "shapiro-wilk" => (normality::shapiro_wilk(&xs), "Shapiro-Wilk"),
-        "ks" | "lilliefors" => (normality::lilliefors(&xs), "Lilliefors (Kolmogorov-Smirnov)"),
-        other => return Err(QceError::usage(format!("--method {other}: use ad (Anderson-Darling), sw (Shapiro-Wilk) or ks (Lilliefors)"))),
-    };
-    let r = r.ok_or_else(|| {
-        let need = match method.as_str() {
-            "sw" | "shapiro-wilk" => "between 3 and 5000 values",
-            "ks" | "lilliefors" => "at least 5 values",
-            _ => "at least 8 values",
-        };
-        analysis_error(&format!("{label} test on '{name}': needs {need} that are not all equal; found {n} values."))
-    })?;
+    let (r, label, need) = normality_by_method(&method, &xs)?;
+    let r = r.ok_or_else(|| analysis_error(&format!("{label} test on '{name}': needs {need} that are not all equal; found {n} values.")))?;
     let normal = r.p_value >= s.alpha;
     let conclusion = match (s.lang, normal) {
         (Lang::En, true) => format!("'{name}' is consistent with a normal distribution ({label} {} ≥ α = {}).", fmt_p(r.p_value), short(s.alpha)),
@@ -352,6 +391,9 @@ fn h1_phrase(alt: Alternative, two_sided: &str, less: &str, greater: &str) -> St
 
 fn run_t1(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<String>) -> Result<(Value, String)> {
     let mu = args.mu.unwrap_or(0.0);
+    if args.mu.is_none() {
+        warnings.push(s.lang.t("未给出 --mu，按 R 的默认值与 0 比较", "no --mu given: the mean is tested against 0 (R's default)").into());
+    }
     let (name, xs) = column(table, need_value(args)?, s.lang, warnings)?;
     let r = ttest::one_sample(&xs, mu, s.alt, s.conf)
         .ok_or_else(|| analysis_error(&format!("t1 on '{name}': needs at least 2 values that are not all equal; found {}.", xs.len())))?;
@@ -442,7 +484,7 @@ fn two_group_sentence(g: &Groups, r: &TTestResult, s: Settings) -> String {
         Lang::En => {
             let dir = if d >= 0.0 { "higher" } else { "lower" };
             let h1 = h1_phrase(s.alt, "the difference is", &format!("the evidence that '{a}' is lower is"), &format!("the evidence that '{a}' is higher is"));
-            format!("The mean of '{a}' ({}) is {} {dir} than that of '{b}' ({}){pct}; {h1} {sig}.", short(ma), short(d.abs()), short(mb))
+            format!("The mean of '{a}' ({}) is {dir} than that of '{b}' ({}) by {}{pct}; {h1} {sig}.", short(ma), short(mb), short(d.abs()))
         }
         Lang::Zh => {
             let dir = if d >= 0.0 { "高" } else { "低" };
@@ -452,9 +494,27 @@ fn two_group_sentence(g: &Groups, r: &TTestResult, s: Settings) -> String {
     }
 }
 
-fn run_paired(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<String>) -> Result<(Value, String)> {
+/// The pairs of a paired test: from two columns (`--value A,B`, wide), or, extension, from a
+/// long layout `--value COL --group COL` with exactly two labels whose rows pair up in file
+/// order (as R's `t.test(y ~ g, paired=TRUE)`). Returns the two names and aligned values.
+fn paired_columns(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<String>) -> Result<(String, String, Vec<f64>, Vec<f64>)> {
     let spec = need_value(args)?;
     let parts: Vec<&str> = spec.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.len() == 1 && args.group.is_some() {
+        let g = two_groups(args, table, s.lang, warnings)?;
+        if g.values[0].len() != g.values[1].len() {
+            return Err(QceError::analysis(format!(
+                "paired test by '{}': the groups have {} and {} values, so they cannot pair up in order. Use --value A,B with one column per condition.",
+                g.group,
+                g.values[0].len(),
+                g.values[1].len()
+            )));
+        }
+        let mut values = g.values.into_iter();
+        let (a, b) = (values.next().unwrap_or_default(), values.next().unwrap_or_default());
+        let mut names = g.names.into_iter();
+        return Ok((names.next().unwrap_or_default(), names.next().unwrap_or_default(), a, b));
+    }
     if parts.len() != 2 {
         return Err(QceError::usage(format!("paired needs --value A,B (two columns; differences A−B), got '{spec}'")));
     }
@@ -477,8 +537,14 @@ fn run_paired(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<St
             Lang::En => format!("{incomplete} rows have only one of '{}' and '{}' and are left out (incomplete pairs)", ca.name, cb.name),
         });
     }
+    Ok((ca.name, cb.name, a, b))
+}
+
+fn run_paired(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<String>) -> Result<(Value, String)> {
+    let (name_a, name_b, a, b) = paired_columns(args, table, s, warnings)?;
+    let (na, nb) = (&name_a, &name_b);
     let r = ttest::paired(&a, &b, s.alt, s.conf)
-        .ok_or_else(|| analysis_error(&format!("paired t on '{}' − '{}': needs at least 2 complete pairs whose differences are not all equal; found {} pairs.", ca.name, cb.name, a.len())))?;
+        .ok_or_else(|| analysis_error(&format!("paired t on '{na}' − '{nb}': needs at least 2 complete pairs whose differences are not all equal; found {} pairs.", a.len())))?;
     let diffs: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
     warnings.extend(normality_warning(s.lang.t("配对差值", "the paired differences"), &diffs, "wilcoxon", s.lang));
     let d = r.estimate;
@@ -489,7 +555,6 @@ fn run_paired(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<St
         (Some(lo), None) => format!("> {}", short(lo)),
         (None, None) => "*".into(),
     };
-    let (na, nb) = (&ca.name, &cb.name);
     let conclusion = match s.lang {
         Lang::En => {
             let dir = if d >= 0.0 { "higher" } else { "lower" };
@@ -632,6 +697,12 @@ fn run_anova(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<Str
     if !args.welch {
         warnings.extend(unequal_spread_warning(&slices, s.lang));
     }
+    if g.names.len() > anova::MAX_PAIRWISE_GROUPS {
+        warnings.push(match s.lang {
+            Lang::Zh => format!("组数超过 {}，未做两两比较", anova::MAX_PAIRWISE_GROUPS),
+            Lang::En => format!("more than {} groups: pairwise comparisons are left out", anova::MAX_PAIRWISE_GROUPS),
+        });
+    }
     let conclusion = anova_sentence(&g, &r, s);
     let mut doc = test_doc("anova", &r.method, r.statistic, json!([r.df_between, r.df_within]), r.p_value, Alternative::TwoSided, Value::Null, Value::Null, json!(r.conf_level), &conclusion);
     doc["ms_between"] = json!(r.ms_between);
@@ -690,7 +761,7 @@ fn anova_sentence(g: &Groups, r: &AnovaResult, s: Settings) -> String {
     let (method_en, method_zh) = if r.pairwise_method == "games-howell" { ("Games-Howell", "Games-Howell") } else { ("Tukey HSD", "Tukey HSD") };
     match s.lang {
         Lang::En => {
-            let pairs = if sig_pairs.is_empty() { format!("{method_en} finds no pair of groups different") } else { format!("{method_en} finds {n_sig} of {total} pairs different ({})", sig_pairs.join(", ")) };
+            let pairs = if total == 0 { "pairwise comparisons were not made".to_string() } else if sig_pairs.is_empty() { format!("{method_en} finds no pair of groups different") } else { format!("{method_en} finds {n_sig} of {total} pairs different ({})", sig_pairs.join(", ")) };
             format!(
                 "The mean of '{}' differs across the {k} groups from {} ('{}') to {} ('{}'), a gap of {}; this is {sig}, and {pairs}.",
                 g.value,
@@ -702,7 +773,7 @@ fn anova_sentence(g: &Groups, r: &AnovaResult, s: Settings) -> String {
             )
         }
         Lang::Zh => {
-            let pairs = if sig_pairs.is_empty() { format!("{method_zh} 两两比较无显著差异的组对") } else { format!("{method_zh} 两两比较中 {total} 对里有 {n_sig} 对差异显著（{}）", sig_pairs.join("、")) };
+            let pairs = if total == 0 { "未做两两比较".to_string() } else if sig_pairs.is_empty() { format!("{method_zh} 两两比较无显著差异的组对") } else { format!("{method_zh} 两两比较中 {total} 对里有 {n_sig} 对差异显著（{}）", sig_pairs.join("、")) };
             format!(
                 "“{}”在 {k} 个组中的均值从 {}（“{}”）到 {}（“{}”），相差 {}；该差异{sig}，{pairs}。",
                 g.value,

@@ -438,14 +438,20 @@ struct RawAnalysis {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
-    chart: Option<String>,
+    chart: Option<Spanned<String>>,
     #[serde(default)]
-    test: Option<String>,
+    test: Option<Spanned<String>>,
     #[serde(default)]
     args: Vec<String>,
     #[serde(default)]
     section: Option<Spanned<String>>,
 }
+
+/// The test names of `qce test` (CONTRACT.md), accepted by `[[analysis]] test`.
+pub const TEST_NAMES: &[&str] = &["normality", "t1", "t2", "paired", "f", "levene", "bartlett", "anova", "mann-whitney", "wilcoxon", "kruskal", "chisq", "prop2", "poisson2"];
+
+/// The chart kinds of `qce chart`, accepted by `[[analysis]] chart`.
+pub const CHART_KINDS: &[&str] = &["xbar-r", "xbar-s", "i-mr", "p", "np", "c", "u", "ewma", "cusum", "p-laney", "u-laney"];
 
 /// The goal statistics `[goal] statistic` accepts.
 pub const GOAL_STATISTICS: &[&str] = &["cpk", "ppk", "mean", "sd", "ppm", "defects"];
@@ -711,6 +717,16 @@ fn validate_analysis(raw: Spanned<RawAnalysis>, src: &Source, data: &[DataSet]) 
     if kind == AnalysisKind::Test && r.test.is_none() {
         return Err(src.err_key(Some(span), "analysis.test", "a test analysis needs `test = \"t2\"` (or normality, levene, mann-whitney, ...)"));
     }
+    if let Some(t) = &r.test {
+        if !TEST_NAMES.contains(&t.get_ref().as_str()) {
+            return Err(src.err_key(Some(t.span()), "analysis.test", &format!("'{}' is not a test; use one of {}", t.get_ref(), TEST_NAMES.join(", "))));
+        }
+    }
+    if let Some(c) = &r.chart {
+        if !CHART_KINDS.contains(&c.get_ref().as_str()) {
+            return Err(src.err_key(Some(c.span()), "analysis.chart", &format!("'{}' is not a chart kind; use one of {}", c.get_ref(), CHART_KINDS.join(", "))));
+        }
+    }
     let section = match &r.section {
         None if kind == AnalysisKind::Pareto => "plan".to_string(),
         None => "check".to_string(),
@@ -720,7 +736,7 @@ fn validate_analysis(raw: Spanned<RawAnalysis>, src: &Source, data: &[DataSet]) 
             _ => return Err(src.err_key(Some(s.span()), "analysis.section", "use plan or check")),
         },
     };
-    Ok(Analysis { kind, data: data_id, title: r.title, chart: r.chart, test: r.test, args: r.args, section })
+    Ok(Analysis { kind, data: data_id, title: r.title, chart: r.chart.map(Spanned::into_inner), test: r.test.map(Spanned::into_inner), args: r.args, section })
 }
 
 #[cfg(test)]
@@ -781,6 +797,19 @@ mod tests {
         let e = parse(&text, Path::new("p.toml")).unwrap_err();
         assert_eq!(e.row, Some(8), "{}", e.message);
         assert!(e.message.contains("taget"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_test_and_chart_names_are_caught() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/project.toml");
+        let text = std::fs::read_to_string(&dir).unwrap();
+        let bad = text.replace("kind = \"compare\"", "kind = \"test\"\ntest = \"ttest\"");
+        let e = parse(&bad, &dir).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("analysis.test"), "{}", e.message);
+        let bad = text.replace("kind = \"compare\"", "kind = \"chart\"\nchart = \"xbar\"");
+        let e = parse(&bad, &dir).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("analysis.chart"), "{}", e.message);
+        assert!(e.row.is_some());
     }
 
     #[test]

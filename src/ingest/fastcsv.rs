@@ -297,48 +297,68 @@ impl LazyCsv {
         Ok((values, tally.into_info(name, letter), self.layout_of(acc)))
     }
 
-    /// Column `i` as labels: codes in order of first appearance; numbers normalised
-    /// (`1.0` and `1` are one label) when `numbers` is set.
-    pub(crate) fn key_pass(&self, i: usize, numbers: bool, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<String>)> {
+    /// Column `i` as labels: codes in order of first appearance, and the column's facts.
+    /// In a number column, numbers are normalised (`1.0` and `1` are one label, written `1`);
+    /// in a text column labels are the trimmed texts. One pass: runs of equal cells reuse the
+    /// last code without hashing.
+    pub(crate) fn key_pass(&self, i: usize, name: &str, letter: &str, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<String>, ColumnInfo)> {
         let delim = self.delim;
         let mut codes: Vec<Option<u32>> = Vec::with_capacity(rows_hint);
         let mut global = Coder::default();
+        let mut tally = ColumnTally::default();
         let mut lines = 0u64;
         self.for_parts(
             |part| {
                 let mut coder = Coder::default();
+                let mut t = ColumnTally::default();
                 let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
                 let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
-                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                let n = scan_lines(part, delim, i, |n, line, f, _| {
                     if is_blank(line, delim) {
                         return;
                     }
                     let f = trim(f);
                     if f.is_empty() {
+                        t.add(n, CellClass::Blank, String::new);
                         local.push(None);
-                    } else if last.1.is_some() && last.0 == f {
-                        local.push(last.1);
-                    } else {
-                        let c = coder.code(&String::from_utf8_lossy(f));
-                        last = (f.to_vec(), Some(c));
-                        local.push(Some(c));
+                        return;
                     }
+                    if last.1.is_none() || last.0 != f {
+                        last.0.clear();
+                        last.0.extend_from_slice(f);
+                        last.1 = Some(coder.code(&String::from_utf8_lossy(f)));
+                    }
+                    t.add(n, classify_bytes(f), || String::from_utf8_lossy(f).into_owned());
+                    local.push(last.1);
                 });
-                ((local, coder.names), n)
+                ((local, coder.names, t), n)
             },
-            |(local, names), _| {
-                let map: Vec<u32> = names
-                    .iter()
-                    .map(|s| {
-                        let label = if numbers { super::cell::parse_number(s).map(super::table::format_number) } else { None };
-                        global.code(label.as_deref().unwrap_or(s))
-                    })
-                    .collect();
+            |(local, names, mut t), first_row| {
+                let map: Vec<u32> = names.iter().map(|s| global.code(s)).collect();
                 codes.extend(local.iter().map(|c| c.map(|c| map[c as usize])));
+                shift_rows(&mut t, first_row);
+                tally.merge(t);
             },
             &mut lines,
         )?;
-        Ok((codes, global.names))
+        let info = tally.into_info(name, letter);
+        if info.kind != super::table::ColumnKind::Number {
+            return Ok((codes, global.names, info));
+        }
+        // Number column: labels are the numbers, written shortest; merge equal numbers.
+        let mut normal = Coder::default();
+        let remap: Vec<u32> = global
+            .names
+            .iter()
+            .map(|s| {
+                let label = super::cell::parse_number(s).map(super::table::format_number);
+                normal.code(label.as_deref().unwrap_or(s))
+            })
+            .collect();
+        for c in codes.iter_mut().flatten() {
+            *c = remap[*c as usize];
+        }
+        Ok((codes, normal.names, info))
     }
 
     /// Column `i` as trimmed texts (`None` for blank cells).
@@ -742,6 +762,39 @@ mod tests {
         assert_eq!(seen[1], (1, b"1,2".to_vec(), b"2".to_vec(), 2));
         assert_eq!(seen[2], (2, b",".to_vec(), b"".to_vec(), 2));
         assert_eq!(seen[3], (3, b"3".to_vec(), b"".to_vec(), 1));
+    }
+
+    fn table(text: &str) -> (Table, tempfile::NamedTempFile) {
+        use std::io::Write;
+        let mut f = tempfile::Builder::new().suffix(".csv").tempfile().expect("temp");
+        f.write_all(text.as_bytes()).expect("write");
+        let t = super::super::load(f.path(), &LoadOptions::default()).expect("load");
+        (t, f)
+    }
+
+    #[test]
+    fn lazy_keys_normalise_numbers_not_text() {
+        let (t, _f) = table("g,id,x\n1.0,007,1\n1,007,2\n\n2,7,3\n");
+        let k = t.keys("g").expect("keys");
+        assert_eq!(k.names, vec!["1", "2"]);
+        assert_eq!(k.codes, vec![Some(0), Some(0), Some(1)]);
+        assert_eq!(t.file_row(2), 5);
+        let (t, _f) = table("id,x\n007,1\nA7,2\n7,3\nB,4\n");
+        let k = t.keys("id").expect("keys");
+        assert_eq!(k.names, vec!["007", "A7", "7", "B"]);
+    }
+
+    #[test]
+    fn lazy_numeric_with_blank_rows_and_notes() {
+        let (t, _f) = table("x,y\n1,a\n\n,b\n#N/A,c\n4,d\n");
+        assert_eq!(t.height(), 4);
+        let c = t.numeric("x").expect("numeric");
+        assert_eq!(c.values.len(), 4);
+        assert!(c.values[1].is_nan() && c.values[2].is_nan());
+        let cells: Vec<&str> = c.notes.iter().map(|n| n.cell.as_str()).collect();
+        assert_eq!(cells, vec!["A4", "A5"]);
+        assert_eq!(t.file_row(3), 6);
+        assert!(t.numeric("y").is_err());
     }
 
     #[test]

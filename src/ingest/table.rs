@@ -479,9 +479,12 @@ impl Table {
                 return Ok(keys_of_numbers(name, ca));
             }
         }
-        if let Store::Lazy { csv, .. } = &self.store {
-            let info = self.column(i)?;
-            let (codes, names) = csv.key_pass(i, info.kind == ColumnKind::Number, self.height())?;
+        if let Store::Lazy { csv, infos } = &self.store {
+            self.check_layout()?;
+            let (codes, names, info) = csv.key_pass(i, &self.names[i], &self.letters[i], self.height())?;
+            if let Some(slot) = infos.get(i) {
+                let _ = slot.set(info);
+            }
             return Ok(Keys { name, codes, names });
         }
         let texts = self.texts(i)?;

@@ -5,7 +5,7 @@
 //! Every text that comes from a data file or the project file goes through [`esc`].
 
 use crate::evidence::compare::{mean_p, num_at, Change, Comparison};
-use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text, ppm_text};
+use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, p_cell, pct_text, ppm_text};
 use crate::evidence::report::{Report, Section};
 use crate::i18n::Lang;
 use serde_json::Value;
@@ -80,7 +80,7 @@ th{background:var(--soft);font-weight:600;color:#323f4b}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .yes{color:var(--ok);font-weight:700}.no{color:var(--bad);font-weight:700}
 .fig{margin:10px 0 16px;text-align:center;page-break-inside:avoid}
-.fig img{max-width:100%;border:1px solid var(--line);border-radius:4px}
+.fig img{max-width:100%;max-height:560px;border:1px solid var(--line);border-radius:4px}
 .fig .cap{font-size:12px;color:var(--mute);margin-top:4px}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:14px}
 .chk{border-radius:6px;padding:8px 12px;margin:8px 0;border:1px solid}
@@ -113,9 +113,9 @@ pub fn report_page(r: &Report, out: &Path, lang: Lang) -> String {
     check(&mut h, r, out, lang);
     act(&mut h, r, lang);
     checklist(&mut h, r, lang);
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<footer>{} {} · {} · {}</footer></div></body></html>\n",
+        "<footer>{} {} · {} · {}</footer></div></body></html>",
         lang.t("由", "Made by"),
         esc(&r.generator),
         lang.t("全部数字见同目录 report.json；图表文件见 charts/", "every number is in report.json next to this page; chart files in charts/"),
@@ -374,7 +374,7 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
             lang.t("请核对基线数据的来源与统计口径。", "Check where the claimed baseline comes from and how it was computed.")
         );
     }
-    let _ = write!(h, "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>", lang.t("印证材料：输入数据", "Supporting evidence: input data"), lang.t("文件", "File"), "SHA-256", lang.t("行数", "Rows"), lang.t("使用", "Used"), lang.t("剔除及原因", "Excluded and why"));
+    let _ = write!(h, "<h3>{}</h3><table><tr><th>{}</th><th>SHA-256</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>", lang.t("印证材料：输入数据", "Supporting evidence: input data"), lang.t("文件", "File"), lang.t("行数", "Rows"), lang.t("使用", "Used"), lang.t("剔除及原因", "Excluded and why"));
     for f in &r.inputs {
         let excluded = if let Some(e) = &f.error {
             format!("<span class=\"err\">{}</span>", esc(e))
@@ -489,6 +489,8 @@ fn section_body(h: &mut String, s: &Section, out: &Path, lang: Lang) {
         match s.kind.as_str() {
             "pareto" => pareto_table(h, v, lang),
             "test" => test_table(h, v, lang),
+            "capability" => capability_table(h, v, lang),
+            "chart" => chart_table(h, v, lang),
             _ => {}
         }
     }
@@ -538,7 +540,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         let cap = |k: &str| s.capability.as_ref().and_then(|v| num_at(v, &[k]));
         let signals = match s.stable {
             None => "—".to_string(),
-            Some(true) => format!("<span class=\"yes\">0</span>"),
+            Some(true) => "<span class=\"yes\">0</span>".to_string(),
             Some(false) => format!("<span class=\"no\">{}</span>", s.violations.location.len() + s.violations.dispersion.len()),
         };
         let _ = write!(
@@ -575,8 +577,9 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         Some(false) => " <span class=\"no\">✗</span>",
         None => "",
     };
-    let mp = mean_p(c).map(|p| format!("{p:.4}")).unwrap_or_else(|| "—".into());
-    let mci = mean_diff_ci(c).map(|[a, b]| format!("{} [{}, {}]", lang.t("差值", "diff."), fixed(a, d), fixed(b, d))).unwrap_or_default();
+    let mp = mean_p(c).map(p_cell).unwrap_or_else(|| "—".into());
+    let what = if c.mean_method == "mann-whitney" { lang.t("位置偏移", "shift") } else { lang.t("差值", "diff.") };
+    let mci = mean_diff_ci(c).map(|[a, b]| format!("{what} [{}, {}]", fixed(a, d), fixed(b, d))).unwrap_or_default();
     let method = if c.mean_method == "mann-whitney" { "Mann–Whitney" } else { "Welch t" };
     let _ = write!(
         h,
@@ -588,10 +591,10 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         better(&c.mean)
     );
     let (bp, bci) = match &c.bonett {
-        Some(b) => (format!("{:.4}", b.p_value), format!("σ{}/σ{} [{}, {}]", lang.t("后", "a"), lang.t("前", "b"), fixed(1.0 / b.ci[1], 3), fixed(1.0 / b.ci[0], 3))),
+        Some(b) => (p_cell(b.p_value), format!("σ{}/σ{} [{}, {}]", lang.t("后", "a"), lang.t("前", "b"), fixed(1.0 / b.ci[1], 3), fixed(1.0 / b.ci[0], 3))),
         None => ("—".into(), String::new()),
     };
-    let lev = c.levene.as_ref().and_then(|l| num_at(l, &["p_value"])).map(|p| format!("; Levene p = {p:.4}")).unwrap_or_default();
+    let lev = c.levene.as_ref().and_then(|l| num_at(l, &["p_value"])).map(|p| format!("; Levene p = {}", p_cell(p))).unwrap_or_default();
     let _ = write!(
         h,
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td>Bonett{lev}</td><td class=\"n\">{bp}</td><td>{bci}</td></tr>",
@@ -652,11 +655,51 @@ fn pareto_table(h: &mut String, v: &Value, lang: Lang) {
     }
 }
 
+fn capability_table(h: &mut String, v: &Value, lang: Lang) {
+    let Some(stages) = v.get("stages").and_then(Value::as_array) else { return };
+    let _ = write!(
+        h,
+        "<table><tr><th>{}</th><th class=\"n\">N</th><th class=\"n\">{}</th><th class=\"n\">Cp</th><th class=\"n\">Cpk</th><th class=\"n\">Pp</th><th class=\"n\">Ppk</th><th class=\"n\">{}</th></tr>",
+        lang.t("阶段", "Stage"),
+        lang.t("均值", "Mean"),
+        lang.t("预期 PPM", "Exp. PPM")
+    );
+    for st in stages {
+        let f = |k: &str| num_at(st, &[k]).map(index_text).unwrap_or_else(|| "—".into());
+        let _ = write!(
+            h,
+            "<tr><td><b>{}</b></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td></tr>",
+            esc(st.get("name").and_then(Value::as_str).unwrap_or_default()),
+            num_at(st, &["n"]).map(|n| format!("{n}")).unwrap_or_default(),
+            num_at(st, &["mean"]).map(|m| crate::render::fmt_num(Some(m))).unwrap_or_default(),
+            f("cp"),
+            f("cpk"),
+            ci_text(Some(st), "cpk"),
+            f("pp"),
+            f("ppk"),
+            ci_text(Some(st), "ppk"),
+            num_at(st, &["ppm", "expected_overall", "total"]).map(ppm_text).unwrap_or_else(|| "—".into())
+        );
+    }
+    h.push_str("</table>");
+}
+
+fn chart_table(h: &mut String, v: &Value, lang: Lang) {
+    let Some(stages) = v.get("stages").and_then(Value::as_array) else { return };
+    let violations = v.get("violations").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+    let _ = write!(h, "<table><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">LCL</th><th class=\"n\">UCL</th></tr>", lang.t("阶段", "Stage"), lang.t("中心线", "Center"));
+    for st in stages {
+        let f = |k: &str| num_at(st, &[k]).map(|x| crate::render::fmt_num(Some(x))).unwrap_or_else(|| "—".into());
+        let _ = write!(h, "<tr><td><b>{}</b></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", esc(st.get("name").and_then(Value::as_str).unwrap_or_default()), f("center"), f("lcl"), f("ucl"));
+    }
+    let _ = write!(h, "</table><p>{}{violations}</p>", lang.t("判异信号数：", "Signals: "));
+}
+
 fn test_table(h: &mut String, v: &Value, lang: Lang) {
     let s = |k: &str| v.get(k).map(|x| match x {
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
-        Value::Number(n) => n.as_f64().map(|f| format!("{}", crate::render::fmt_num(Some(f)))).unwrap_or_default(),
+        Value::Number(n) => n.as_f64().map(|f| crate::render::fmt_num(Some(f))).unwrap_or_default(),
         other => other.to_string(),
     }).unwrap_or_default();
     let _ = write!(
