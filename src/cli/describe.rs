@@ -2,7 +2,7 @@
 
 use super::common::{excluded_warning, InputArgs};
 use super::{Ctx, Output};
-use crate::describe::{summarize, Summary};
+use crate::describe::{summarize_owned, Summary};
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
 use crate::render::{fmt_num, TextTable};
@@ -34,7 +34,12 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
     let col = table.numeric(&args.value)?;
     let mut warnings: Vec<String> = excluded_warning(&col.name, &col.notes, ctx.lang).into_iter().collect();
     let Some(by) = &args.by else {
-        let s = summarize(&col.values, 0);
+        // Summarise in place: the column's own buffer, NaN (missing) entries dropped, no copy.
+        let mut values = col.values;
+        let before = values.len();
+        values.retain(|v| !v.is_nan());
+        let missing = before - values.len();
+        let s = summarize_owned(&mut values, missing);
         let mut doc = serde_json::to_value(&s).unwrap_or_default();
         doc["column"] = json!(col.name);
         let text = render(&[(col.name.clone(), s)], ctx.lang);
@@ -42,11 +47,13 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
     };
     let keys = table.keys(by)?;
     let mut groups: Vec<Vec<f64>> = vec![Vec::new(); keys.names.len()];
+    let mut missing = vec![0usize; keys.names.len()];
     let mut unlabeled = 0usize;
     for (v, code) in col.values.iter().zip(&keys.codes) {
-        match code {
-            Some(c) => groups[*c as usize].push(*v),
-            None => unlabeled += usize::from(!v.is_nan()),
+        match (code, v.is_nan()) {
+            (Some(c), false) => groups[*c as usize].push(*v),
+            (Some(c), true) => missing[*c as usize] += 1,
+            (None, nan) => unlabeled += usize::from(!nan),
         }
     }
     if keys.names.is_empty() {
@@ -58,7 +65,8 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
             Lang::En => format!("{unlabeled} values have a blank '{}' and belong to no group", keys.name),
         });
     }
-    let rows: Vec<(String, Summary)> = keys.names.iter().zip(&groups).map(|(name, vals)| (name.clone(), summarize(vals, 0))).collect();
+    let rows: Vec<(String, Summary)> =
+        keys.names.iter().zip(groups.iter_mut()).zip(&missing).map(|((name, vals), &m)| (name.clone(), summarize_owned(vals, m))).collect();
     let docs: Vec<serde_json::Value> = rows
         .iter()
         .map(|(name, s)| {
@@ -71,6 +79,9 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
     Ok(Output { json: json!({"column": col.name, "by": keys.name, "groups": docs}), text, warnings })
 }
 
+/// Groups shown in the terminal table; the JSON always holds every group.
+const MAX_TABLE_ROWS: usize = 500;
+
 fn render(rows: &[(String, Summary)], lang: Lang) -> String {
     let header = match lang {
         Lang::Zh => ["", "N", "缺失", "均值", "标准差", "均值标准误", "最小值", "Q1", "中位数", "Q3", "最大值", "偏度", "峰度"],
@@ -80,7 +91,7 @@ fn render(rows: &[(String, Summary)], lang: Lang) -> String {
     for i in 1..header.len() {
         t = t.align_right(i);
     }
-    for (name, s) in rows {
+    for (name, s) in rows.iter().take(MAX_TABLE_ROWS) {
         t.row([
             name.clone(),
             s.n.to_string(),
@@ -97,5 +108,12 @@ fn render(rows: &[(String, Summary)], lang: Lang) -> String {
             fmt_num(s.kurtosis),
         ]);
     }
-    t.render()
+    let mut out = t.render();
+    if rows.len() > MAX_TABLE_ROWS {
+        out.push_str(&match lang {
+            Lang::Zh => format!("……另有 {} 组未列出（完整结果见 --json）\n", rows.len() - MAX_TABLE_ROWS),
+            Lang::En => format!("… {} more groups not shown (see --json for all)\n", rows.len() - MAX_TABLE_ROWS),
+        });
+    }
+    out
 }
