@@ -50,6 +50,8 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     let individuals = subgroups(normal_values(N), 1);
     g.bench_function("10M individuals (MR)", |b| b.iter(|| capability(black_box(&individuals), &opts).unwrap()));
+    // the share of the Anderson–Darling normality test (tests::normality, sorts a copy)
+    g.bench_function("anderson_darling alone, 10M", |b| b.iter(|| qce::tests::normality::anderson_darling(black_box(&individuals.values))));
     drop(individuals);
     let grouped = subgroups(normal_values(N), 5);
     g.bench_function("10M in subgroups of 5 (Rbar)", |b| b.iter(|| capability(black_box(&grouped), &opts).unwrap()));

@@ -20,20 +20,22 @@ mkdir -p benches/data
 ls -l "$DATA"
 cat "$DATA" > /dev/null  # warm the page cache
 
-# run NAME CMD...: prints "NAME seconds max_rss_kib", best of 3
+# run NAME CMD...: prints "NAME wall_seconds max_rss_kib cpu_seconds", best wall of 3
+# (CPU = user + system time: the fairer figure when other jobs share the cores)
 run() {
   local name="$1"; shift
-  local best_t="" best_m=""
+  local best_t="" best_m="" best_c=""
   for _ in 1 2 3; do
     local log; log="$(mktemp)"
     /usr/bin/time -v "$@" > /dev/null 2> "$log"
-    local t m
+    local t m c
     t=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
     m=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+    c=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$log")
     rm -f "$log"
-    if [ -z "$best_t" ] || awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; best_m=$m; fi
+    if [ -z "$best_t" ] || awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t; best_m=$m; best_c=$c; fi
   done
-  echo "$name $best_t $best_m"
+  echo "$name $best_t $best_m $best_c"
 }
 
 PANDAS='
@@ -56,13 +58,13 @@ out = {"n": x.len() - x.null_count(), "missing": x.null_count(), "mean": x.mean(
 print(json.dumps({k: float(v) for k, v in out.items()}))
 '
 
-echo "tool seconds max_rss_KiB"
+echo "tool wall_s max_rss_KiB cpu_s"; uptime
 Q=$(run qce "$QCE" describe "$DATA" --value diameter --json); echo "$Q"
 P=$(run pandas python3 -c "$PANDAS" "$DATA"); echo "$P"
 L=$(run polars python3 -c "$POLARS" "$DATA"); echo "$L"
-read -r _ qt qm <<< "$Q"; read -r _ pt pm <<< "$P"; read -r _ lt lm <<< "$L"
-awk -v qt="$qt" -v qm="$qm" -v pt="$pt" -v pm="$pm" -v lt="$lt" -v lm="$lm" 'BEGIN {
-  printf "qce:    %.2f s, %.0f MiB\n", qt, qm/1024
-  printf "pandas: %.2f s, %.0f MiB  -> qce is %.1fx faster (goal >= 3x), uses %.2f of its memory (goal <= 0.33)\n", pt, pm/1024, pt/qt, qm/pm
-  printf "polars: %.2f s, %.0f MiB  -> qce is %.1fx faster (goal >= 2x), uses %.2f of its memory\n", lt, lm/1024, lt/qt, qm/lm
+read -r _ qt qm qc <<< "$Q"; read -r _ pt pm pc <<< "$P"; read -r _ lt lm lc <<< "$L"
+awk -v qt="$qt" -v qm="$qm" -v qc="$qc" -v pt="$pt" -v pm="$pm" -v pc="$pc" -v lt="$lt" -v lm="$lm" -v lc="$lc" 'BEGIN {
+  printf "qce:    %.2f s wall, %.2f s CPU, %.0f MiB\n", qt, qc, qm/1024
+  printf "pandas: %.2f s wall, %.2f s CPU, %.0f MiB  -> qce %.1fx faster wall, %.1fx less CPU (goal >= 3x), %.2f of its memory (goal <= 0.33)\n", pt, pc, pm/1024, pt/qt, pc/qc, qm/pm
+  printf "polars: %.2f s wall, %.2f s CPU, %.0f MiB  -> qce %.1fx faster wall, %.1fx less CPU (goal >= 2x), %.2f of its memory\n", lt, lc, lm/1024, lt/qt, lc/qc, qm/lm
 }'

@@ -2,6 +2,10 @@
 //! the statistics half of `qce describe` on the 10-million-row benchmark file (the reading
 //! half is timed end to end by benches/compare_pandas.sh).
 //!
+//! Also the column reads of the CSV fast path on a 1-million-row `sample,diameter` file
+//! written to a temporary folder: `Table::numeric` (parse one column) and `Table::keys`
+//! (subgroup ids, runs of five).
+//!
 //! Run: `cargo bench --bench stats` (sample size 10; a few seconds per sample).
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -22,6 +26,31 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("describe");
     g.sample_size(10);
     g.bench_function("summarize_10M", |b| b.iter(|| black_box(qce::describe::summarize(black_box(&xs), 0))));
+    g.finish();
+
+    // ok: a benchmark may stop on a failed temp file
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("big.csv");
+    let mut text = String::from("sample,diameter\n");
+    for (i, x) in xs.iter().take(1_000_000).enumerate() {
+        text.push_str(&format!("{},{x:.5}\n", i / 5 + 1));
+    }
+    std::fs::write(&path, text).expect("write csv");
+    let mut g = c.benchmark_group("ingest");
+    g.sample_size(10);
+    let opts = qce::ingest::LoadOptions::default();
+    g.bench_function("load_numeric_1M", |b| {
+        b.iter(|| {
+            let t = qce::ingest::load(&path, &opts).expect("load");
+            black_box(t.numeric("diameter").expect("numeric").values.len())
+        })
+    });
+    g.bench_function("load_keys_1M", |b| {
+        b.iter(|| {
+            let t = qce::ingest::load(&path, &opts).expect("load");
+            black_box(t.keys("sample").expect("keys").names.len())
+        })
+    });
     g.finish();
 }
 

@@ -42,6 +42,7 @@ struct Row {
     operator: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn stage_rows(rng: &mut Rng, stage: &'static str, month: u32, first_day: u32, mean: f64, sd: f64, subgroups: usize, first_sample: usize) -> Vec<Row> {
     let shifts = ["早班", "中班", "晚班"];
     let operators = ["王师傅", "李师傅", "张师傅"];

@@ -297,3 +297,26 @@ fn false_alarm_survey() {
     }
     println!("flagged {} of 500 clean data sets: {flagged:?}", flagged.len());
 }
+
+/// The JSON keys a reviewer's script relies on.
+#[test]
+fn json_keys_of_a_flag_and_a_check() {
+    let doc = audit_json("digits.csv");
+    for key in ["n", "resolution", "checks", "flags", "file", "column", "flag_count"] {
+        assert!(doc.get(key).is_some(), "{key}");
+    }
+    assert_eq!(doc["resolution"]["value"], 0.001);
+    assert_eq!(doc["resolution"]["source"], "stated");
+    let f = &doc["flags"][0];
+    for key in ["code", "check", "severity", "stage", "statistic", "p_value", "count", "numbers", "cells", "rows", "explanation", "question"] {
+        assert!(f.get(key).is_some(), "flag key {key}");
+    }
+    assert_eq!(f["severity"], "high");
+    assert!(f["explanation"]["zh"].as_str().unwrap().contains("末位数字"));
+    assert!(f["question"]["en"].as_str().unwrap().ends_with('?'));
+    let c = doc["checks"].as_array().unwrap().iter().find(|c| c["check"] == "terminal_digit").unwrap();
+    for key in ["check", "stage", "title", "status", "statistic", "df", "p_value", "count", "n", "threshold", "note"] {
+        assert!(c.get(key).is_some(), "check key {key}");
+    }
+    assert_eq!(c["df"], 9.0);
+}

@@ -85,6 +85,17 @@ fn analysis_impossible_is_exit_4_with_a_reason() {
     let first_col = std::fs::read_to_string(&one).unwrap().lines().next().unwrap().split(',').next().unwrap().trim_matches('"').to_string();
     let out = qce(&["capability", one.to_str().unwrap(), "--value", &first_col, "--lsl", "0", "--usl", "100"]);
     assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    // non-normal methods on data they cannot handle
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("neg.csv");
+    std::fs::write(&csv, "x\n-1.2\n0.5\n2.1\n1.7\n0.9\n1.1\n").unwrap();
+    for extra in [["--transform", "box-cox"], ["--dist", "weibull"]] {
+        let mut a = vec!["capability", csv.to_str().unwrap(), "--value", "x", "--usl", "5"];
+        a.extend(extra);
+        let out = qce(&a);
+        assert_eq!(out.status.code(), Some(4), "{extra:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("positive"), "{extra:?}");
+    }
     let out = qce(&["capability", p, "--value", "diameter", "--lsl", "73.9", "--usl", "74.1", "--sigma", "bogus"]);
     assert_eq!(out.status.code(), Some(2));
     let out = qce(&["capability", p, "--value", "diameter", "--lsl", "73.9", "--usl", "74.1", "--dist", "weibull", "--transform", "box-cox"]);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Areas (sub-folders of cases/) whose commands are built.
-const AREAS: &[&str] = &["describe", "chart", "capability", "pareto"];
+const AREAS: &[&str] = &["describe", "chart", "capability", "pareto", "test", "nist"];
 
 /// Cases believed wrong: (id, reason). Empty: every case is expected to pass.
 const KNOWN_WRONG: &[(&str, &str)] = &[];

@@ -96,6 +96,9 @@ fn compare_capability_and_tests_equal_their_commands() {
         assert_eq!(v["capability"], c);
         assert_eq!(v["cpk"]["before"], c["stages"][0]["cpk"]);
         assert_eq!(v["cpk"]["after"], c["stages"][1]["cpk"]);
+        for i in 0..2 {
+            assert_eq!(v["stages"][i]["normality"], c["stages"][i]["normality"], "stage {i} normality");
+        }
         // The demo data were generated with Cpk ≈ 0.8 before and ≈ 1.6 after.
         let (b, a) = (c["stages"][0]["cpk"].as_f64().unwrap(), c["stages"][1]["cpk"].as_f64().unwrap());
         assert!((0.65..0.95).contains(&b) && (1.4..1.8).contains(&a), "{b} {a}");
@@ -349,4 +352,159 @@ fn demo_is_found_from_another_folder() {
     let o = Command::new(env!("CARGO_BIN_EXE_qce")).current_dir(dir.path()).args(["demo", "--out", "r"]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(Path::new(&dir.path().join("r/index.html")).is_file());
+}
+
+#[test]
+fn goal_on_defect_counts_from_the_pareto() {
+    let text = PROJECT
+        .replace("metric = \"Cpk\"\nbaseline = 0.8\ntarget = 1.33\ndirection = \"higher\"\nstatistic = \"cpk\"\ndata = \"g\"", "metric = \"defects a month\"\nbaseline = 85\ntarget = 30\ndirection = \"lower\"\nstatistic = \"defects\"\ndata = \"d\"");
+    assert!(text.contains("statistic = \"defects\""));
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let pareto = json(&["pareto", DEFECTS, "--category", "缺陷类型", "--count", "数量", "--phase", "阶段"]);
+    assert_eq!(r["goal"]["baseline_measured"], pareto["stages"][0]["total"]);
+    assert_eq!(r["goal"]["achieved"], pareto["stages"][1]["total"]);
+    assert_eq!(r["goal"]["met"], true);
+    assert_eq!(r["sections"][0]["result"]["stages"], pareto["stages"]);
+}
+
+#[test]
+fn a_failing_analysis_is_a_section_error_not_a_crash() {
+    let text = PROJECT.replace("[[analysis]]\nkind = \"compare\"\ndata = \"g\"", "[[analysis]]\nkind = \"compare\"\ndata = \"d\"");
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(r["sections"][1]["error"].as_str().unwrap().contains("value"), "{}", r["sections"][1]["error"]);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("This analysis could not run"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Analyses that could not run"));
+}
+
+/// With a third stage in the file, compare still compares the two named stages, with the
+/// same Welch test as `qce test t2` on a file holding only those two stages.
+#[test]
+fn three_stages_compare_the_two_named() {
+    let text = std::fs::read_to_string(CSV).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for l in lines.iter_mut().skip(201) {
+        *l = l.replace("改进后", "巩固期");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let three = dir.path().join("three.csv");
+    std::fs::write(&three, lines.join("\n") + "\n").unwrap();
+    let two = dir.path().join("two.csv");
+    std::fs::write(&two, lines[..201].join("\n") + "\n").unwrap();
+    let f3 = three.to_str().unwrap();
+    let v = json(&["compare", f3, "--value", "直径", "--phase", "阶段", "--subgroup", "样本号", "--before", "改进前", "--after", "改进后"]);
+    assert_eq!(v["after"], "改进后");
+    assert_eq!(v["stages"][1]["n"], 75);
+    let t = json(&["test", "t2", two.to_str().unwrap(), "--value", "直径", "--group", "阶段"]);
+    for k in ["statistic", "df", "p_value", "estimate", "ci"] {
+        assert_eq!(v["mean_test"][k], t[k], "{k}");
+    }
+    let l = json(&["test", "levene", two.to_str().unwrap(), "--value", "直径", "--group", "阶段", "--center", "median"]);
+    for k in ["statistic", "p_value"] {
+        assert_eq!(v["levene"][k], l[k], "{k}");
+    }
+}
+
+/// Bonett's test on the demo data against an independent R computation
+/// (fixtures/evidence/bonett.R → bonett.txt; uniroot inverts the interval for the p-value).
+#[test]
+fn bonett_matches_the_r_computation() {
+    let expected: std::collections::HashMap<String, f64> = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/evidence/bonett.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once(' ').unwrap();
+            (k.to_string(), v.parse().unwrap())
+        })
+        .collect();
+    let v = json(COMPARE);
+    let b = &v["bonett"];
+    let rel = |a: f64, e: f64| ((a - e) / e).abs();
+    assert!(rel(b["ratio"].as_f64().unwrap(), expected["ratio"]) < 1e-12);
+    assert!(rel(b["ci"][0].as_f64().unwrap(), expected["ci_low"]) < 1e-12);
+    assert!(rel(b["ci"][1].as_f64().unwrap(), expected["ci_high"]) < 1e-12);
+    assert!(rel(b["kurtosis"].as_f64().unwrap(), expected["kurtosis"]) < 1e-12);
+    // Both sides find the root numerically (bisection here, uniroot in R).
+    assert!(rel(b["p_value"].as_f64().unwrap(), expected["p_value"]) < 1e-9);
+}
+
+const PROBLEMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/evidence/problems.csv");
+
+/// Every failed check is a card (fixtures/evidence/README.txt says what was planted), and a
+/// clearly non-normal small stage switches the mean test to Mann–Whitney.
+#[test]
+fn failed_checks_are_cards_and_rank_test_takes_over() {
+    let v = json(&["compare", PROBLEMS, "--value", "scrap_rate", "--phase", "stage", "--direction", "lower"]);
+    let cards: Vec<(String, Option<String>)> = v["checks"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c["stage"].as_str().map(str::to_string))).collect();
+    for (id, stage) in [("unstable", "before"), ("small_sample", "before"), ("small_sample", "after"), ("non_normal", "after")] {
+        assert!(cards.contains(&(id.to_string(), Some(stage.to_string()))), "no {id} card for {stage}: {cards:?}");
+    }
+    assert!(cards.contains(&("no_spec".to_string(), None)));
+    for c in v["checks"].as_array().unwrap() {
+        assert!(!c["meaning"].as_str().unwrap().is_empty() && !c["action"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(v["mean_method"], "mann-whitney");
+    let mw = json(&["test", "mann-whitney", PROBLEMS, "--value", "scrap_rate", "--group", "stage", "--alpha", "0.05"]);
+    assert_eq!(v["mean_test_rank"], mw);
+    let en = String::from_utf8(qce(&["compare", PROBLEMS, "--value", "scrap_rate", "--phase", "stage", "--direction", "lower", "--lang", "en"]).stdout).unwrap();
+    assert!(en.contains("(Mann–Whitney, p < 0.001; 95% CI of the location shift [-2.410, -1.810])"), "{en}");
+    assert!(en.contains("Stage before is not stable: the control chart signals at 6 points (25, 26, 27, 28, 29, 30)"), "{en}");
+    let zh = String::from_utf8(qce(&["compare", PROBLEMS, "--value", "scrap_rate", "--phase", "stage", "--direction", "lower", "--lang", "zh"]).stdout).unwrap();
+    assert!(zh.contains("before阶段不稳定"), "{zh}");
+    assert!(zh.contains("after阶段只有 24 个数据"), "{zh}");
+    assert!(zh.contains("但有阶段不稳定"), "{zh}");
+}
+
+#[test]
+fn compare_analysis_takes_its_args() {
+    let text = PROJECT.replace("[[analysis]]\nkind = \"compare\"\ndata = \"g\"", "[[analysis]]\nkind = \"compare\"\ndata = \"g\"\nargs = [\"--direction\", \"lower\", \"--alpha\", \"0.01\"]");
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let c = &r["sections"][1]["comparison"];
+    assert_eq!(c["direction"], "lower");
+    assert_eq!(c["alpha"], 0.01);
+    assert_eq!(c["spec"]["lsl"], 49.985);
+    let bad = PROJECT.replace("[[analysis]]\nkind = \"compare\"\ndata = \"g\"", "[[analysis]]\nkind = \"compare\"\ndata = \"g\"\nargs = [\"--frobnicate\"]");
+    let (dir, p) = project(&bad);
+    let out = dir.path().join("o");
+    assert!(qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap()]).status.success());
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert!(r["sections"][1]["error"].as_str().unwrap().contains("--frobnicate"));
+}
+
+#[test]
+fn chart_capability_and_test_analyses_run_as_their_commands() {
+    let text = format!(
+        "{PROJECT}\n[[analysis]]\nkind = \"chart\"\ndata = \"g\"\n\n[[analysis]]\nkind = \"capability\"\ndata = \"g\"\n\n[[analysis]]\nkind = \"test\"\ndata = \"g\"\ntest = \"t2\"\n"
+    );
+    let (dir, p) = project(&text);
+    let out = dir.path().join("o");
+    let o = qce(&["report", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "en"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let data = dir.path().join("data.csv");
+    let f = data.to_str().unwrap();
+    let chart = json(&["chart", "xbar-r", f, "--value", "直径", "--subgroup", "样本号", "--phase", "阶段"]);
+    assert_eq!(r["sections"][2]["result"]["stages"], chart["stages"]);
+    assert_eq!(r["sections"][2]["command"], "qce chart xbar-r data.csv --value 直径 --subgroup 样本号 --phase 阶段");
+    let cap = json(&["capability", f, "--value", "直径", "--subgroup", "样本号", "--phase", "阶段", "--lsl", "49.985", "--usl", "50.015", "--target", "50"]);
+    assert_eq!(r["sections"][3]["result"]["stages"], cap["stages"]);
+    let t = json(&["test", "t2", f, "--value", "直径", "--group", "阶段"]);
+    assert_eq!(r["sections"][4]["result"]["p_value"], t["p_value"]);
+    for i in 2..5 {
+        assert!(r["sections"][i]["error"].is_null(), "section {i}: {}", r["sections"][i]["error"]);
+    }
+    assert!(out.join("charts/3-chart.svg").is_file());
+    assert!(out.join("charts/4-capability.svg").is_file());
 }

@@ -45,7 +45,7 @@ mod tests {
 
     #[test]
     fn montgomery_eq_8_19_cp_interval() {
-        // Montgomery 7e §8.3.5, eq. 8.19 with Cp = 1.33 from n = 20 at 95%:
+        // Montgomery 7e §8.3.5 (chi-square interval of Cp) with Cp = 1.33 from n = 20 at 95%:
         // 1.33·√(8.91/19) ≤ Cp ≤ 1.33·√(32.85/19), i.e. 0.91 .. 1.75
         // (R: 1.33*sqrt(qchisq(c(.025,.975),19)/19) = 0.9106024 1.7488715).
         let ci = potential_ci(1.33, 19.0, 0.95).unwrap();

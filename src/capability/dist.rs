@@ -69,7 +69,7 @@ impl std::str::FromStr for DistKind {
 /// A fitted distribution with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fitted {
-    /// N(mean, sd²), sd the MLE (n denominator).
+    /// N(mean, sd²), sd the sample standard deviation (n − 1).
     Normal { mean: f64, sd: f64 },
     /// Weibull: F(x) = 1 − exp(−(x/scale)^shape).
     Weibull { shape: f64, scale: f64 },
@@ -179,7 +179,8 @@ pub fn fit(kind: DistKind, xs: &[f64]) -> Result<Fitted> {
     let n = xs.len() as f64;
     let mean = crate::num::mean(xs);
     let fitted = match kind {
-        DistKind::Normal => Fitted::Normal { mean, sd: (crate::num::sum_sq_dev(xs, mean) / n).sqrt() },
+        // sd with n − 1, so that its AD statistic is the normality test's (nortest, Minitab)
+        DistKind::Normal => Fitted::Normal { mean, sd: crate::num::sd(xs) },
         DistKind::Exponential => Fitted::Exponential { rate: 1.0 / mean },
         DistKind::Lognormal => {
             let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();

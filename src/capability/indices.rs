@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn montgomery_table_8_5_cpm() {
-        // Montgomery 7e §8.3.3 (Table 8.5 set-up): USL 62, LSL 38, T = 50; σ = 2, μ = 50
+        // Montgomery 7e §8.3.3 (Cpm example): USL 62, LSL 38, T = 50; σ = 2, μ = 50
         // gives Cpm = Cp = 2; μ = 53 gives Cpm = 24/(6·√(σ² + (μ − T)²)) = 1.11. A large
         // two-point sample x = μ ± 2 has these moments (τ² carries Minitab's N − 1).
         let xs: Vec<f64> = (0..10_000).map(|i| if i % 2 == 0 { 48.0 } else { 52.0 }).collect();

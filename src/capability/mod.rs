@@ -158,6 +158,10 @@ pub struct StageCapability {
     pub fits: Vec<dist::FitSummary>,
 }
 
+/// Anderson–Darling p-value under which the data count as not normal (and the candidate
+/// distributions are fitted).
+pub const NON_NORMAL_P: f64 = 0.05;
+
 /// Run the capability study on every stage.
 pub fn capability(sg: &Subgroups, opts: &Options) -> Result<CapabilityResult> {
     opts.spec.validate()?;
@@ -178,7 +182,14 @@ pub fn stage_capability(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, opt
     let xs = sg.stage_values(st);
     check_data(xs, &st.name)?;
     match opts.model {
-        Model::Normal => normal_stage(sg, st, method, opts, None),
+        Model::Normal => {
+            let mut cap = normal_stage(sg, st, method, opts, None)?;
+            // Non-normal data: fit the alternatives so the user can pick one.
+            if cap.normality.as_ref().is_some_and(|nm| nm.p_value < NON_NORMAL_P) {
+                cap.fits = dist::all_fits(xs);
+            }
+            Ok(cap)
+        }
         Model::BoxCox { lambda } => boxcox::boxcox_stage(sg, st, method, opts, lambda),
         Model::Dist(kind) => dist::dist_stage(sg, st, method, opts, kind),
     }
@@ -205,7 +216,20 @@ fn check_data(xs: &[f64], stage: &str) -> Result<()> {
 
 /// The normal-model study on `sg` (already transformed when `transform` is given; the limits
 /// in `spec_model` are then on the transformed scale while `opts.spec` keeps the originals).
+/// The normality test (it sorts the data, the most expensive step) runs beside the rest.
 pub(crate) fn normal_stage(
+    sg: &Subgroups,
+    st: &StageSpan,
+    method: SigmaMethod,
+    opts: &Options,
+    transform: Option<(boxcox::BoxCoxInfo, SpecLimits, &[f64])>,
+) -> Result<StageCapability> {
+    let xs = sg.stage_values(st);
+    let (normality, cap) = rayon::join(|| anderson_darling(xs), || normal_stage_without_normality(sg, st, method, opts, transform));
+    cap.map(|c| StageCapability { normality, ..c })
+}
+
+fn normal_stage_without_normality(
     sg: &Subgroups,
     st: &StageSpan,
     method: SigmaMethod,
@@ -269,7 +293,7 @@ pub(crate) fn normal_stage(
         z_bench_overall: ppm::z_bench(&exp_o),
         ci,
         ppm: ppm::Ppm { observed: ppm::observed(original, &opts.spec), expected_within: Some(exp_w), expected_overall: exp_o },
-        normality: anderson_darling(xs),
+        normality: None,
         transform: transform.map(|t| t.0),
         distribution: None,
         fits: Vec::new(),

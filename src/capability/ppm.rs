@@ -70,7 +70,8 @@ mod tests {
 
     #[test]
     fn montgomery_cp_one_is_2700_ppm() {
-        // Montgomery 7e Table 8.4: a centred process with Cp = 1 has 2700 ppm out (two-sided).
+        // Montgomery 7e §8.3.1 (table of PCR against ppm): a centred process with Cp = 1 has
+        // 2700 ppm out (two-sided).
         let s = SpecLimits { lsl: Some(-3.0), usl: Some(3.0), target: None };
         let t = expected_normal(0.0, 1.0, &s);
         assert!((t.total - 2699.796).abs() < 1e-2, "{t:?}");

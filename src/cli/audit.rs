@@ -174,7 +174,7 @@ fn record_columns(table: &Table) -> Result<Vec<RecordColumn>> {
 /// A date as written on the command line: `2024-06-01`, `2024/6/1`, `2024.06.01`,
 /// `2024年6月1日`, optionally followed by a time (`08:30`, `08:30:15`, or ISO `T08:30:00`).
 pub fn parse_date(text: &str) -> Option<NaiveDateTime> {
-    let t = text.trim().replace(['年', '月', '/', '.'], "-").replace('日', " ").replace('T', " ");
+    let t = text.trim().replace(['年', '月', '/', '.'], "-").replace(['日', 'T'], " ");
     let t = t.trim();
     let (day, time) = match t.split_once(' ') {
         Some((d, rest)) => (d.trim_end_matches('-'), Some(rest.trim())),
@@ -235,7 +235,11 @@ pub fn render(report: &AuditReport, column: &str, lang: Lang) -> String {
     }
     s.push_str(&match lang {
         Lang::Zh => format!("{} 项提示（值得向项目组提问，并非结论）：\n", report.flags.len()),
-        Lang::En => format!("{} flags (each deserves a question to the team, not a conclusion):\n", report.flags.len()),
+        Lang::En => format!(
+            "{} flag{} (each deserves a question to the team, not a conclusion):\n",
+            report.flags.len(),
+            if report.flags.len() == 1 { "" } else { "s" }
+        ),
     });
     for f in &report.flags {
         let sev = match (f.severity, lang) {

@@ -19,7 +19,13 @@ use std::path::PathBuf;
   qce capability times.csv --value t --lsl 1 --usl 9 --transform box-cox
 
 Within sigma: the matching chart's (R̄/d2 for subgroups, MR̄/d2 for individuals, AIAG and qcc);
-Minitab defaults to the pooled standard deviation: use --sigma pooled to reproduce it.")]
+Minitab defaults to the pooled standard deviation: use --sigma pooled to reproduce it.
+Confidence intervals: Minitab's (chi-square for Cp/Pp, normal approximation for Cpk/Ppk).
+Cpm (with --target): Minitab's formula with Σ(x − T)²/(N − 1).
+Non-normal data (the output warns when Anderson-Darling p < 0.05 and lists the fit of each
+distribution): --transform box-cox (λ by maximum likelihood, or --lambda) runs the normal
+analysis on x^λ; --dist weibull|lognormal|gamma|exponential fits the distribution by maximum
+likelihood and gives Pp/Ppk by the ISO 22514-2 percentile method and PPM from the fit.")]
 pub struct CapabilityArgs {
     #[command(flatten)]
     pub input: InputArgs,

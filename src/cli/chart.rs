@@ -20,7 +20,17 @@ use std::path::PathBuf;
   qce chart i-mr improve.csv --value 直径 --phase 阶段 --limits-from 改进前
   qce chart p defects.csv --value 不良数 --size 检验数 --label 日期
   qce chart ewma viscosity.csv --value viscosity --lambda 0.2
-  qce chart cusum viscosity.csv --value viscosity --h 4 --k 0.5")]
+  qce chart cusum viscosity.csv --value viscosity --h 4 --k 0.5
+
+Sigma (within subgroups): X-bar/R R̄/d2; X-bar/S S̄/c4 (pooled sd/c4 when subgroup sizes differ);
+I-MR, and EWMA/CUSUM of individuals, MR̄/1.128; EWMA/CUSUM of subgroups R̄/d2. d2/d3 are the
+tabulated constants (d2(2) = 1.128), c4 exact. Unequal n: Minitab's weighted R̄ and S̄.
+Tests (--rules): Nelson 1-8 with Minitab's numbering and defaults; `we` = Western Electric
+(tests 1, 5, 6 and 2 with 8 in a row). Each failure is listed at the point completing the
+pattern; tests and moving ranges restart at stage boundaries. R/S/MR charts: test 1 only;
+EWMA/CUSUM: points beyond the limits only.
+Attribute charts: --value holds the counts, --size the sample sizes (a column or a number);
+p-laney/u-laney widen the limits by Laney's sigma_z for overdispersed data.")]
 pub struct ChartArgs {
     /// Chart kind: xbar-r, xbar-s, i-mr, p, np, c, u, ewma, cusum, p-laney, u-laney.
     #[arg(value_name = "KIND")]
@@ -108,13 +118,18 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     if let Some(out) = &args.out {
         crate::render::control::draw(&result, &ChartStyle { title: title.clone(), lang: ctx.lang }, out)?;
     }
-    let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the chart: {e}")))?;
-    json["column"] = serde_json::json!(column);
-    json["title"] = serde_json::json!(title);
-    if let Some(out) = &args.out {
-        json["out"] = serde_json::json!(out.display().to_string());
-    }
-    let text = if ctx.json { String::new() } else { render_text(&result, &title, args.out.as_deref(), ctx.lang) };
+    // The JSON tree of a 2-million-point chart is large: build only the document asked for.
+    let (json, text) = if ctx.json {
+        let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the chart: {e}")))?;
+        json["column"] = serde_json::json!(column);
+        json["title"] = serde_json::json!(title);
+        if let Some(out) = &args.out {
+            json["out"] = serde_json::json!(out.display().to_string());
+        }
+        (json, String::new())
+    } else {
+        (serde_json::Value::Null, render_text(&result, &title, args.out.as_deref(), ctx.lang))
+    };
     Ok(Output { json, text, warnings })
 }
 

@@ -10,7 +10,7 @@ use super::{Ctx, Output};
 use crate::dataset::{self, LayoutSpec};
 use crate::error::{QceError, Result};
 use crate::evidence::compare::{assemble, prefers_rank_test, num_at, CompareSpec, Comparison, Gathered};
-use crate::evidence::compare_text::{fixed, index_text, p_text, pct_text};
+use crate::evidence::compare_text::{fixed, index_text, p_text, pct_text, ppm_text};
 use crate::evidence::project::Direction;
 use crate::i18n::Lang;
 use crate::render::TextTable;
@@ -23,7 +23,17 @@ use std::path::{Path, PathBuf};
 #[command(after_long_help = "Examples:
   qce compare improve.xlsx --value 直径 --phase 阶段 --lsl 9.95 --usl 10.05 --direction target
   qce compare defects.csv --value 不良率 --phase 阶段 --direction lower --lang zh
-  qce compare rings.csv --value diameter --subgroup sample --phase phase --json")]
+  qce compare rings.csv --value diameter --subgroup sample --phase phase --json
+  qce compare data.csv --value x --phase stage --before 改进前 --after 巩固期 --out charts/
+
+Per stage: description, control chart chosen from the layout (I-MR, X̄-R up to n = 8, X̄-S),
+stability (Nelson 1, 2, 7 on the location chart, 1 on the dispersion chart), Anderson-Darling
+normality, amount of data (a card below 100 values), capability with intervals when limits
+are given. The after stage is also judged against the before stage's limits. Changes: mean
+(Welch t; Mann-Whitney when a stage is clearly non-normal and small), standard deviation
+(Bonett's test, Levene/Brown-Forsythe beside it), Cpk/Ppk and expected PPM. Every failed check
+is a card saying what it means and what to do. The numbers are those of `qce chart`,
+`qce capability` and `qce test` on the same data.")]
 pub struct CompareArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -57,6 +67,9 @@ pub struct CompareArgs {
 
 /// Run `qce compare`.
 pub fn run(args: &CompareArgs, ctx: &Ctx) -> Result<Output> {
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir).map_err(|e| QceError::input(format!("cannot create folder '{}': {e}", dir.display())).with_file(dir.display().to_string()))?;
+    }
     let (c, warnings) = compare(args, ctx.lang, args.out.as_deref())?;
     let json = serde_json::to_value(&c).map_err(|e| QceError::analysis(format!("cannot serialise the comparison: {e}")))?;
     Ok(Output { json, text: render_text(&c, ctx.lang), warnings })
@@ -216,25 +229,28 @@ pub fn compare(args: &CompareArgs, lang: Lang, out: Option<&Path>) -> Result<(Co
         alpha: args.alpha,
         chart_kind: kind.to_string(),
     };
-    let g = gather(args, kind, &before, &after, [values[0], values[1]], lang, out);
+    let g = gather(args, kind, names.len(), &before, [values[0], values[1]], lang, out);
     Ok((assemble(&cspec, [values[0], values[1]], g, lang), warnings))
 }
 
-fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[f64]; 2], lang: Lang, out: Option<&Path>) -> Gathered {
+#[allow(clippy::too_many_arguments)]
+fn gather(args: &CompareArgs, kind: &str, n_stages: usize, before: &str, values: [&[f64]; 2], lang: Lang, out: Option<&Path>) -> Gathered {
     let input = input_argv(&args.input);
     let phase = args.layout.phase.clone().unwrap_or_default();
     let value = args.layout.value.clone();
     let mut g = Gathered::default();
-    let mut run_chart = |section: &str, argv: Vec<String>, chart: Option<&str>| -> Option<Value> {
+    let errors = std::cell::RefCell::new(Vec::new());
+    let chart_errors = std::cell::RefCell::new(Vec::new());
+    let run_chart = |section: &str, argv: Vec<String>, chart: Option<&str>| -> Option<Value> {
         let path = chart.and_then(|c| out.map(|d| d.join(c)));
         let (result, drawing) = run_sub_chart(&argv, path.as_deref(), lang);
         if let Some(d) = drawing {
-            g.chart_errors.push((section.to_string(), d));
+            chart_errors.borrow_mut().push((section.to_string(), d));
         }
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                g.errors.push((section.to_string(), e.message));
+                errors.borrow_mut().push((section.to_string(), e.message));
                 None
             }
         }
@@ -263,14 +279,45 @@ fn gather(args: &CompareArgs, kind: &str, before: &str, after: &str, values: [&[
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
-    let two_stages_only = before.is_empty() || after.is_empty();
-    let welch = if two_stages_only { None } else { run_chart("test t2", test("t2", &[]), None) };
-    let levene = run_chart("test levene", test("levene", &["--center", "median"]), None);
+    // With exactly two stages the tests run as the contract commands (`qce test t2 --group
+    // PHASE`...). With more stages those commands refuse (they see every label), so the same
+    // functions of crate::tests run on the two compared stages directly.
+    let direct = |section: &str, name: &str, r: Option<Value>| -> Option<Value> {
+        match r {
+            Some(mut v) => {
+                v["test"] = Value::from(name);
+                Some(v)
+            }
+            None => {
+                errors.borrow_mut().push((section.to_string(), format!("{section}: the two stages do not support the test (too few values or no spread)")));
+                None
+            }
+        }
+    };
+    let conf = 1.0 - args.alpha;
+    let (welch, levene) = if n_stages == 2 {
+        (run_chart("test t2", test("t2", &[]), None), run_chart("test levene", test("levene", &["--center", "median"]), None))
+    } else {
+        use crate::tests::{ttest, variance};
+        let t = ttest::two_sample(values[0], values[1], false, ttest::Alternative::TwoSided, conf).and_then(|r| serde_json::to_value(r).ok());
+        let l = variance::levene(&[values[0], values[1]], variance::LeveneCenter::Median).and_then(|r| serde_json::to_value(r).ok());
+        (direct("test t2", "t2", t), direct("test levene", "levene", l))
+    };
     // Anderson–Darling per stage from its owner (crate::tests::normality), the function
     // behind `qce test normality --method ad`.
     let normality = [0, 1].map(|i| crate::tests::normality::anderson_darling(values[i]).and_then(|r| serde_json::to_value(r).ok()));
     let normal_p = [0, 1].map(|i| normality[i].as_ref().and_then(|v| num_at(v, &["p_value"])));
-    let mann_whitney = if prefers_rank_test(normal_p, [values[0].len(), values[1].len()]) { run_chart("test mann-whitney", test("mann-whitney", &[]), None) } else { None };
+    let mann_whitney = match (prefers_rank_test(normal_p, [values[0].len(), values[1].len()]), n_stages == 2) {
+        (false, _) => None,
+        (true, true) => run_chart("test mann-whitney", test("mann-whitney", &[]), None),
+        (true, false) => {
+            use crate::tests::{alternative::Alternative, rank};
+            let r = rank::mann_whitney(values[0], values[1], Alternative::TwoSided, conf).ok().and_then(|r| serde_json::to_value(r).ok());
+            direct("test mann-whitney", "mann-whitney", r)
+        }
+    };
+    g.errors = errors.into_inner();
+    g.chart_errors = chart_errors.into_inner();
     g.chart = chart;
     g.historical = historical;
     g.capability = capability;
@@ -322,7 +369,7 @@ pub fn render_text(c: &Comparison, lang: Lang) -> String {
     .align_right(2)
     .align_right(3)
     .align_right(5);
-    let pstr = |p: Option<f64>| p.map(|p| format!("{p:.4}")).unwrap_or_else(|| "*".into());
+    let pstr = |p: Option<f64>| p.map(crate::evidence::compare_text::p_cell).unwrap_or_else(|| "*".into());
     t.row([lang.t("均值", "Mean").to_string(), fixed(c.mean.before, d), fixed(c.mean.after, d), pct_text(c.mean.percent), c.mean_method.clone(), pstr(crate::evidence::compare::mean_p(c))]);
     t.row([lang.t("标准差", "StDev").to_string(), fixed(c.sd.before, d + 1), fixed(c.sd.after, d + 1), pct_text(c.sd.percent), "bonett".into(), pstr(c.bonett.as_ref().map(|b| b.p_value))]);
     for (name, ch) in [("Cpk", &c.cpk), ("Ppk", &c.ppk)] {
@@ -331,7 +378,7 @@ pub fn render_text(c: &Comparison, lang: Lang) -> String {
         }
     }
     if let Some(k) = &c.ppm_expected {
-        t.row([lang.t("预期 PPM", "Expected PPM").to_string(), format!("{:.0}", k.before), format!("{:.0}", k.after), pct_text(k.percent), String::new(), String::new()]);
+        t.row([lang.t("预期 PPM", "Expected PPM").to_string(), ppm_text(k.before), ppm_text(k.after), pct_text(k.percent), String::new(), String::new()]);
     }
     out += "\n";
     out += &t.render();

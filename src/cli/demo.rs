@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Arguments of `qce demo`.
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:
-  qce demo                       # writes reports/demo/index.html
+  qce demo                       # writes reports/demo/index.html (in Chinese, the project's language)
   qce demo --out /tmp/demo --lang en
   qce demo --pdf                 # also reports/demo/report.pdf (needs chromium)")]
 pub struct DemoArgs {
@@ -49,6 +49,9 @@ pub fn find_demo() -> Result<PathBuf> {
 
 /// Run `qce demo`.
 pub fn run(args: &DemoArgs, ctx: &Ctx) -> Result<Output> {
+    // The demo project is written in Chinese: its report is Chinese unless --lang says otherwise.
+    let explicit = std::env::args().any(|a| a == "--lang" || a.starts_with("--lang="));
+    let ctx = &Ctx { lang: if explicit { ctx.lang } else { crate::Lang::Zh }, json: ctx.json };
     let project = find_demo()?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports/demo"));
     let (report, mut warnings) = super::report::build(&project, &out, ctx.lang)?;

@@ -82,7 +82,11 @@ pub fn run(args: &ParetoArgs, ctx: &Ctx) -> Result<Output> {
             for (s, stage) in ph.names.iter().enumerate() {
                 // Only this stage's rows count; categories keep their first appearance within the stage.
                 let (names, cnt) = stage_tally(&cat.names, &cat.codes, &ph.codes, s as u32, counts.as_deref(), &mut skipped);
-                out.push((stage.clone(), pareto(&names, &cnt, args.other_below, other)?));
+                let table = pareto(&names, &cnt, args.other_below, other).map_err(|mut e| {
+                    e.message = format!("{} '{stage}': {}", lang.t("阶段", "stage"), e.message);
+                    e
+                })?;
+                out.push((stage.clone(), table));
             }
             let blank_phase = ph.codes.iter().filter(|p| p.is_none()).count();
             skipped += blank_phase;
@@ -102,7 +106,10 @@ pub fn run(args: &ParetoArgs, ctx: &Ctx) -> Result<Output> {
         let axis = args.count.clone().unwrap_or_else(|| lang.t("频数", "Count").to_string());
         crate::render::pareto::draw(path, &title, &axis, &panels, lang)?;
     }
-    let text = stages.iter().map(|(name, p)| render_text(name, p, lang)).collect::<Vec<_>>().join("\n");
+    let mut text = stages.iter().map(|(name, p)| render_text(name, p, lang)).collect::<Vec<_>>().join("\n");
+    if let Some(path) = &args.out {
+        text += &format!("{} {}\n", lang.t("图已写入", "chart written to"), path.display());
+    }
     let json = if args.phase.is_some() {
         let docs: Vec<serde_json::Value> = stages.iter().map(|(name, p)| stage_json(name, p)).collect();
         let mut d = json!({"category_column": cat.name, "stages": docs});

@@ -62,7 +62,17 @@ pub(crate) fn finish(report: &Report, index: &Path, warnings: Vec<String>, lang:
         Some(false) => lang.t("目标未达成", "target not met"),
         None => lang.t("目标无法判定", "target not judged"),
     };
-    let text = format!("{}\n{}: {}\n", index.display(), report.project.info.name, met);
+    let mut text = format!("{}\n{}: {met}", index.display(), report.project.info.name);
+    if let (Some(a), Some(p)) = (g.achieved, g.improvement_percent) {
+        let v = |x: f64| crate::render::html::goal_value(x, &g.unit);
+        let base = g.baseline_measured.or(g.baseline).map(v).unwrap_or_default();
+        text += &format!(" ({} {base} → {}, {})", g.metric, v(a), crate::evidence::compare_text::pct_text(Some(p)));
+    }
+    text.push('\n');
+    let failed: Vec<String> = report.sections.iter().filter_map(|s| s.error.as_ref().map(|e| format!("  {} {}: {e}", lang.t("分析", "analysis"), s.number))).collect();
+    if !failed.is_empty() {
+        text += &format!("{}\n{}\n", lang.t("未能完成的分析：", "Analyses that could not run:"), failed.join("\n"));
+    }
     let json = json!({"index_html": index.display().to_string(), "report_json": index.with_file_name("report.json").display().to_string(), "goal": g});
     Output { json, text, warnings }
 }
@@ -97,9 +107,7 @@ pub fn build(project_file: &Path, out: &Path, lang: Lang) -> Result<(Report, Vec
             let mut argv = vec!["audit".to_string()];
             argv.extend(file_argv(d));
             argv.extend(["--value".into(), d.value.clone().unwrap_or_default()]);
-            if let Some(ph) = &d.phase {
-                argv.extend(["--phase".into(), ph.clone()]);
-            }
+            argv.extend(audit_argv(&p, d));
             match run_sub(&argv, lang) {
                 Ok(v) => AuditResult { data: d.id.clone(), result: Some(v), error: None },
                 Err(e) => AuditResult { data: d.id.clone(), result: None, error: Some(e.message) },
@@ -129,6 +137,35 @@ pub fn write(report: &Report, out: &Path, lang: Lang) -> Result<PathBuf> {
     let doc = serde_json::to_string_pretty(report).map_err(|e| QceError::analysis(format!("cannot serialise the report: {e}")))?;
     std::fs::write(&json_path, doc).map_err(|e| io(&json_path, e))?;
     Ok(index)
+}
+
+/// What the project knows that the audit can check: stages, limits, resolution, range,
+/// dates against the period, and the after stage against the date of the last measure.
+fn audit_argv(p: &Project, d: &DataSet) -> Vec<String> {
+    let mut v = Vec::new();
+    let mut opt = |k: &str, x: Option<String>| {
+        if let Some(x) = x {
+            v.extend([k.to_string(), x]);
+        }
+    };
+    opt("--phase", d.phase.clone());
+    opt("--lsl", d.lsl.map(|x| x.to_string()));
+    opt("--usl", d.usl.map(|x| x.to_string()));
+    opt("--resolution", d.resolution.map(|x| x.to_string()));
+    opt("--min", d.min.map(|x| x.to_string()));
+    opt("--max", d.max.map(|x| x.to_string()));
+    if d.date.is_some() {
+        opt("--date", d.date.clone());
+        opt("--period-start", p.info.start.clone());
+        opt("--period-end", p.info.end.clone());
+        let iso = |s: &str| s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+        let last = p.measures.iter().filter_map(|m| m.date.clone()).filter(|s| iso(s)).max();
+        if d.phase.is_some() {
+            opt("--measures-date", last);
+            opt("--after-stage", d.after.clone());
+        }
+    }
+    v
 }
 
 fn file_argv(d: &DataSet) -> Vec<String> {
@@ -188,6 +225,33 @@ fn compare_args(d: &DataSet) -> CompareArgs {
     }
 }
 
+/// The compare options of a data set plus the analysis' own `args` (e.g. `--direction lower`,
+/// `--alpha 0.01`), parsed by the same clap definition as the command line.
+fn compare_args_with(d: &DataSet, extra: &[String]) -> Result<CompareArgs> {
+    if extra.is_empty() {
+        return Ok(compare_args(d));
+    }
+    let mut argv = vec!["qce".to_string(), "compare".to_string()];
+    argv.extend(file_argv(d));
+    argv.extend(layout_argv(d));
+    argv.extend(spec_argv(d));
+    let has = |k: &str| extra.iter().any(|a| a == k);
+    if !has("--direction") {
+        argv.extend(["--direction".into(), compare_args(d).direction.unwrap_or_default()]);
+    }
+    for (k, v) in [("--before", &d.before), ("--after", &d.after)] {
+        if let (false, Some(v)) = (has(k), v) {
+            argv.extend([k.to_string(), v.clone()]);
+        }
+    }
+    argv.extend(extra.iter().cloned());
+    let cli = <super::Cli as clap::Parser>::try_parse_from(&argv).map_err(|e| QceError::usage(format!("analysis args {}: {}", extra.join(" "), e.to_string().trim())))?;
+    match cli.command {
+        super::Command::Compare(a) => Ok(a),
+        _ => Err(QceError::usage("analysis args did not parse as compare options")),
+    }
+}
+
 fn run_analysis(p: &Project, number: usize, a: &Analysis, out: &Path, lang: Lang, warnings: &mut Vec<String>) -> Section {
     let kind = format!("{:?}", a.kind).to_lowercase();
     let mut s = Section {
@@ -227,7 +291,7 @@ fn analysis_result(d: &DataSet, n: usize, a: &Analysis, out: &Path, lang: Lang, 
         need(d, d.phase.as_ref(), "phase")?;
         let tmp = out.join("charts").join(format!(".{n}"));
         std::fs::create_dir_all(&tmp).map_err(|e| QceError::input(format!("cannot create '{}': {e}", tmp.display())))?;
-        let (c, w) = compare(&compare_args(d), lang, Some(&tmp))?;
+        let (c, w) = compare(&compare_args_with(d, &a.args)?, lang, Some(&tmp))?;
         warnings.extend(w);
         let mut charts = Vec::new();
         for (file, zh, en) in [
@@ -476,7 +540,12 @@ fn methods(sections: &[Section], lang: Lang) -> Vec<MethodUse> {
                     add(lang.t("Levene（Brown–Forsythe）检验", "Levene (Brown–Forsythe) test"), c.levene.as_ref().and_then(|l| crate::evidence::compare::num_at(l, &["p_value"])).map(crate::evidence::compare_text::p_text).unwrap_or_default());
                 }
                 if c.stages.iter().any(|s| s.normality.is_some()) {
-                    add(lang.t("Anderson–Darling 正态性检验", "Anderson–Darling normality test"), String::new());
+                    let ps: Vec<String> = c
+                        .stages
+                        .iter()
+                        .filter_map(|s| Some(format!("{} {}", s.name, crate::evidence::compare_text::p_text(crate::evidence::compare::num_at(s.normality.as_ref()?, &["p_value"])?))))
+                        .collect();
+                    add(lang.t("Anderson–Darling 正态性检验", "Anderson–Darling normality test"), ps.join("；"));
                 }
                 if let Some(k) = &c.cpk {
                     add(lang.t("过程能力分析 Cp/Cpk/Pp/Ppk", "Process capability Cp/Cpk/Pp/Ppk"), format!("Cpk {:.2} → {:.2}", k.before, k.after));

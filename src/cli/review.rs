@@ -56,10 +56,8 @@ pub fn run(args: &ReviewArgs, ctx: &Ctx) -> Result<Output> {
     std::fs::write(&html_path, review::summary_html(&rows, &page_dir, ctx.lang)).map_err(|e| io(&html_path, e))?;
     std::fs::write(&csv_path, review::summary_csv(&rows)).map_err(|e| io(&csv_path, e))?;
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
-    let warnings = rows
-        .iter()
-        .filter_map(|r| r.error.as_ref().map(|e| format!("{}: {e}", r.folder)))
-        .collect();
+    // Failures are rows of the summary (and listed under the table), not warnings.
+    let warnings = Vec::new();
     let json = json!({
         "summary_html": html_path.display().to_string(),
         "summary_csv": csv_path.display().to_string(),
@@ -107,7 +105,7 @@ fn render(rows: &[ReviewRow], html: &Path, csv: &Path, lang: Lang) -> String {
             None => t.row([
                 (i + 1).to_string(),
                 r.folder.clone(),
-                format!("{}{}", lang.t("失败：", "failed: "), r.error.as_deref().unwrap_or("").chars().take(80).collect::<String>()),
+                lang.t("失败（见下）", "failed (see below)").to_string(),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -117,6 +115,14 @@ fn render(rows: &[ReviewRow], html: &Path, csv: &Path, lang: Lang) -> String {
     }
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     let mut s = t.render();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(e) = &r.error {
+            s.push_str(&format!("\n#{} {}: {e}", i + 1, r.folder));
+        }
+    }
+    if failed > 0 {
+        s.push('\n');
+    }
     s.push_str(&match lang {
         Lang::Zh => format!("\n{} 个项目，报告生成 {} 个，失败 {failed} 个。\n汇总：{}\n      {}\n", rows.len(), rows.len() - failed, html.display(), csv.display()),
         Lang::En => format!("\n{} projects, {} reports built, {failed} failed.\nSummary: {}\n         {}\n", rows.len(), rows.len() - failed, html.display(), csv.display()),

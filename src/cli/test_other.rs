@@ -70,7 +70,8 @@ impl Settings {
             (Lang::En, Some(a), Some(b)) => format!("{c} CI {a} to {b}"),
             (Lang::En, Some(a), None) => format!("{c} lower bound {a}"),
             (Lang::En, None, Some(b)) => format!("{c} upper bound {b}"),
-            (_, None, None) => String::new(),
+            (Lang::Zh, None, None) => format!("数据太少，无法给出 {c} 置信区间"),
+            (Lang::En, None, None) => format!("too few values for a {c} interval"),
         }
     }
 }
@@ -294,7 +295,7 @@ fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
         ("U", fmt_num(Some(r.u))),
         ("z", fmt_num(Some(r.z))),
         ("p", fmt_num(Some(r.p_value))),
-        (s.lang.t("精确 p", "exact p"), fmt_num(r.exact_p_value)),
+        (s.lang.t("精确 p", "exact p"), r.exact_p_value.map_or_else(|| s.lang.t("（有结或样本 ≥ 50，不计算）", "(ties or n ≥ 50: not computed)").to_string(), |p| fmt_num(Some(p)))),
         (s.lang.t("位置差估计", "Shift estimate"), est),
         (&ci_label, format!("[{}, {}]", fmt_num(r.ci[0]), fmt_num(r.ci[1]))),
     ]);
@@ -337,6 +338,9 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
         _ => return Err(QceError::usage("wilcoxon takes --value COL (one sample, with --mu) or --value A,B (paired, differences A−B)")),
     };
     let mu = args.mu.unwrap_or(0.0);
+    if args.mu.is_none() && cols.len() == 1 {
+        warnings.push(s.lang.t("未给出 --mu，检验中位数是否等于 0", "no --mu given: testing whether the median is 0").to_string());
+    }
     let r = rank::signed_rank(&data, mu, s.alt, s.conf)?;
     let est = fmt_num(Some(r.estimate));
     let paired = cols.len() == 2;
@@ -395,7 +399,7 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
         ("V", fmt_num(Some(r.v))),
         ("z", fmt_num(Some(r.z))),
         ("p", fmt_num(Some(r.p_value))),
-        (s.lang.t("精确 p", "exact p"), fmt_num(r.exact_p_value)),
+        (s.lang.t("精确 p", "exact p"), r.exact_p_value.map_or_else(|| s.lang.t("（有结、零差值或 n ≥ 50，不计算）", "(ties, zeros or n ≥ 50: not computed)").to_string(), |p| fmt_num(Some(p)))),
         (s.lang.t("Hodges-Lehmann 估计", "Hodges-Lehmann estimate"), est),
         (&ci_label, format!("[{}, {}]", fmt_num(r.ci[0]), fmt_num(r.ci[1]))),
     ]);
@@ -500,6 +504,24 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
             Lang::En => format!("{skipped} rows with a blank row label, column label or count are left out"),
         });
     }
+    // Rows or columns without any count (e.g. a category with count 0) carry no information
+    // and would make expected counts 0: leave them out, and say so.
+    let keep_r: Vec<usize> = (0..obs.len()).filter(|&i| obs[i].iter().any(|v| *v > 0.0)).collect();
+    let keep_c: Vec<usize> = (0..ck.names.len()).filter(|&j| obs.iter().any(|row| row[j] > 0.0)).collect();
+    let dropped: Vec<String> = (0..obs.len())
+        .filter(|i| !keep_r.contains(i))
+        .map(|i| rk.names[i].clone())
+        .chain((0..ck.names.len()).filter(|j| !keep_c.contains(j)).map(|j| ck.names[j].clone()))
+        .collect();
+    if !dropped.is_empty() {
+        warnings.push(match s.lang {
+            Lang::Zh => format!("以下行/列的计数全为 0，未计入检验：{}", dropped.join("、")),
+            Lang::En => format!("rows/columns with no counts at all are left out of the test: {}", dropped.join(", ")),
+        });
+    }
+    let obs: Vec<Vec<f64>> = keep_r.iter().map(|&i| keep_c.iter().map(|&j| obs[i][j]).collect()).collect();
+    let row_names: Vec<String> = keep_r.iter().map(|&i| rk.names[i].clone()).collect();
+    let col_names: Vec<String> = keep_c.iter().map(|&j| ck.names[j].clone()).collect();
     let r = contingency::chi_square(&obs)?;
     if r.cells_expected_below_5 > 0 {
         let cells = obs.len() * obs[0].len();
@@ -531,7 +553,7 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
         }
     }
     let (o, e) = (r.observed[bi][bj], r.expected[bi][bj]);
-    let (rn, cn) = (&rk.names[bi], &ck.names[bj]);
+    let (rn, cn) = (&row_names[bi], &col_names[bj]);
     let conclusion = match s.lang {
         Lang::Zh => format!(
             "“{}”的分布{}“{}”而不同（χ² = {}，df = {}），{}；偏离独立最大的是 {rn} × {cn}（实际 {}，期望 {}）。",
@@ -561,21 +583,21 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
     extend(
         &mut d,
         json!({
-            "rows": rk.names, "columns": ck.names, "observed": r.observed, "expected": r.expected,
+            "rows": row_names, "columns": col_names, "observed": r.observed, "expected": r.expected,
             "contributions": r.contributions, "total": r.total, "min_expected": r.min_expected,
             "cells_expected_below_5": r.cells_expected_below_5, "fisher_p_value": r.fisher_p_value,
             "row_column": rk.name, "col_column": ck.name,
         }),
     );
     let mut header = vec![format!("{} \\ {}", rk.name, ck.name)];
-    header.extend(ck.names.iter().cloned());
+    header.extend(col_names.iter().cloned());
     let mut t = TextTable::new(header);
-    for j in 1..=ck.names.len() {
+    for j in 1..=col_names.len() {
         t = t.align_right(j);
     }
-    for (i, name) in rk.names.iter().enumerate() {
+    for (i, name) in row_names.iter().enumerate() {
         let mut cells = vec![name.clone()];
-        cells.extend((0..ck.names.len()).map(|j| format!("{} ({})", fmt_num(Some(r.observed[i][j])), fmt_num(Some((r.expected[i][j] * 100.0).round() / 100.0)))));
+        cells.extend((0..col_names.len()).map(|j| format!("{} ({})", fmt_num(Some(r.observed[i][j])), fmt_num(Some((r.expected[i][j] * 100.0).round() / 100.0)))));
         t.row(cells);
     }
     let mut text = format!(
@@ -608,8 +630,11 @@ fn parse_counts(spec: &str, test: &str) -> Result<[(f64, f64); 2]> {
     Ok(out)
 }
 
+/// Group names with their (events, trials or exposure) sums.
+type GroupSums = (Vec<String>, Vec<(f64, f64)>);
+
 /// Per-group sums of two columns over the labels of `group` (exactly two groups).
-fn summed(table: &Table, a: &str, b: Option<&str>, group: &str, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<(f64, f64)>)> {
+fn summed(table: &Table, a: &str, b: Option<&str>, group: &str, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<GroupSums> {
     let ca = table.numeric(a)?;
     warnings.extend(excluded_warning(&ca.name, &ca.notes, lang));
     let cb = match b {

@@ -272,6 +272,18 @@ pub fn audit(data: &AuditData, opts: &AuditOptions) -> AuditReport {
     recording::check_rounding(data, &usable, opts.resolution, &mut out);
     recording::check_range(data, &usable, opts, &mut out);
     dates::check(data, opts, &mut out);
+    // A number that does not exist is null in JSON, never NaN.
+    let finite = |x: &mut Option<f64>| *x = x.filter(|v| v.is_finite());
+    for c in &mut out.checks {
+        finite(&mut c.statistic);
+        finite(&mut c.df);
+        finite(&mut c.p_value);
+    }
+    for f in &mut out.flags {
+        finite(&mut f.statistic);
+        finite(&mut f.p_value);
+        f.numbers.retain(|_, v| v.is_finite());
+    }
     AuditReport { n: values.len(), resolution, checks: out.checks, flags: out.flags }
 }
 

@@ -147,6 +147,25 @@ mod tests {
         assert!((a.p_value - b.p_value).abs() < 1e-9);
     }
 
+    proptest::proptest! {
+        /// σ1/σ2 does not depend on units or location: rescaling both samples by c and
+        /// shifting them leaves the ratio, its interval and the p-value unchanged.
+        #[test]
+        fn invariant_to_units_and_location(xs in proptest::collection::vec(-100.0f64..100.0, 8..40),
+                                           ys in proptest::collection::vec(-100.0f64..100.0, 8..40),
+                                           c in 0.01f64..100.0, shift in -1e3f64..1e3) {
+            let (Some(a), Some(b)) = (bonett(&xs, &ys, 0.95), bonett(
+                &xs.iter().map(|x| x * c + shift).collect::<Vec<_>>(),
+                &ys.iter().map(|y| y * c - shift).collect::<Vec<_>>(),
+                0.95,
+            )) else { return Ok(()) };
+            proptest::prop_assert!((a.ratio - b.ratio).abs() <= 1e-9 * a.ratio);
+            proptest::prop_assert!((a.p_value - b.p_value).abs() <= 1e-7);
+            proptest::prop_assert!((0.0..=1.0).contains(&a.p_value));
+            proptest::prop_assert!(a.ci[0] <= a.ratio * 1.5 && a.ci[1] >= a.ratio / 1.5);
+        }
+    }
+
     #[test]
     fn too_small_or_constant_samples_are_none() {
         assert!(bonett(&[1.0, 2.0, 3.0, 4.0, 5.0], &sample(10, 1.0, 0.0), 0.95).is_none());

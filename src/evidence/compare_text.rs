@@ -19,16 +19,34 @@ pub fn p_text(p: f64) -> String {
     if p < 0.001 { "p < 0.001".to_string() } else { format!("p = {:.3}", p) }
 }
 
+/// A p-value in a table cell: four decimals, `<0.0001` below.
+pub fn p_cell(p: f64) -> String {
+    if p < 0.0001 { "<0.0001".to_string() } else { format!("{p:.4}") }
+}
+
 /// A signed percent with one decimal and a true minus sign: `−14.2%`.
 pub fn pct_text(p: Option<f64>) -> String {
     match p {
         None => "—".to_string(),
         Some(p) => {
             // Small changes (a dimension's mean) keep 3 decimals so they do not read as 0.
-            let s = if p != 0.0 && p.abs() < 0.1 { format!("{:+.3}%", p) } else { format!("{:+.1}%", p) };
+            // Near −100 % likewise: 6390 → 0.73 PPM is −99.99 %, not −100 %.
+            let s = if p != 0.0 && p.abs() < 0.1 {
+                format!("{:+.3}%", p)
+            } else if p.abs() > 99.95 && p.abs() < 100.0 {
+                format!("{:+.2}%", p.signum() * (p.abs() * 100.0).floor() / 100.0)
+            } else {
+                format!("{:+.1}%", p)
+            };
             s.replace('-', "−")
         }
     }
+}
+
+/// Parts per million for people: whole numbers from 100, one decimal from 1, else two
+/// (0.73 PPM must not print as 1).
+pub fn ppm_text(x: f64) -> String {
+    if x >= 100.0 { format!("{x:.0}") } else if x >= 1.0 { format!("{x:.1}") } else { format!("{x:.2}") }
 }
 
 /// A capability index or PPM for people (2 decimals for indices, whole PPM).
@@ -47,8 +65,11 @@ fn verb(c: &Change) -> &'static str {
 
 /// The confidence interval of after − before from the Welch document (whose estimate may be
 /// before − after: the sign is taken from the estimate).
+///
+/// With Mann–Whitney as the mean test, this is its interval of the location shift
+/// (Hodges–Lehmann), taken from the rank test's document.
 pub fn mean_diff_ci(c: &Comparison) -> Option<[f64; 2]> {
-    let doc = c.mean_test.as_ref()?;
+    let doc = if c.mean_method == "mann-whitney" { c.mean_test_rank.as_ref()? } else { c.mean_test.as_ref()? };
     let ci = doc.get("ci")?.as_array()?;
     let (lo, hi) = (ci.first()?.as_f64()?, ci.get(1)?.as_f64()?);
     let est = num_at(doc, &["estimate"]).unwrap_or(-c.mean.difference);
@@ -99,10 +120,12 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
             Lang::En => format!("; the difference is {}({}, {}", if sig { "significant " } else { "not significant " }, method, p_text(p)),
         };
         if let Some([lo, hi]) = mean_diff_ci(c) {
-            let level = c.mean_test.as_ref().and_then(|t| num_at(t, &["conf_level"])).unwrap_or(1.0 - c.alpha) * 100.0;
+            let doc = if c.mean_method == "mann-whitney" { c.mean_test_rank.as_ref() } else { c.mean_test.as_ref() };
+            let level = doc.and_then(|t| num_at(t, &["conf_level"])).unwrap_or(1.0 - c.alpha) * 100.0;
+            let what = if c.mean_method == "mann-whitney" { lang.t("位置偏移", "location shift") } else { lang.t("差值", "change") };
             s += &match lang {
-                Lang::Zh => format!("；差值 {:.0}% 置信区间 [{}, {}]", level, fixed(lo, d), fixed(hi, d)),
-                Lang::En => format!("; {:.0}% CI of the change [{}, {}]", level, fixed(lo, d), fixed(hi, d)),
+                Lang::Zh => format!("；{what} {:.0}% 置信区间 [{}, {}]", level, fixed(lo, d), fixed(hi, d)),
+                Lang::En => format!("; {:.0}% CI of the {what} [{}, {}]", level, fixed(lo, d), fixed(hi, d)),
             };
         }
         s += lang.t("）", ")");
@@ -133,9 +156,18 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
     out.push(s);
 
     if let Some(k) = &c.cpk {
+        // The intervals of Cpk, from the capability documents: "0.80 (0.67–0.93)".
+        let with_ci = |i: usize, x: f64| -> String {
+            let ci = c.stages.get(i).and_then(|s| s.capability.as_ref()).and_then(|v| v.get("ci")).and_then(|v| v.get("cpk")).and_then(|v| v.as_array()).and_then(|a| Some((a.first()?.as_f64()?, a.get(1)?.as_f64()?)));
+            match ci {
+                Some((lo, hi)) => format!("{}{}{}–{}{}", index_text(x), lang.t("（", " ("), index_text(lo), index_text(hi), lang.t("）", ")")),
+                None => index_text(x),
+            }
+        };
+        let level = c.stages.first().and_then(|s| s.capability.as_ref()).and_then(|v| num_at(v, &["ci", "level"])).unwrap_or(1.0 - c.alpha) * 100.0;
         let mut s = match lang {
-            Lang::Zh => format!("Cpk 由 {} {} {}", index_text(k.before), if k.after >= k.before { "提高到" } else { "降低到" }, index_text(k.after)),
-            Lang::En => format!("Cpk {} from {} to {}", if k.after >= k.before { "rose" } else { "fell" }, index_text(k.before), index_text(k.after)),
+            Lang::Zh => format!("Cpk 由 {} {} {}（括号内为 {:.0}% 置信区间）", with_ci(0, k.before), if k.after >= k.before { "提高到" } else { "降低到" }, with_ci(1, k.after), level),
+            Lang::En => format!("Cpk {} from {} to {} ({:.0}% intervals in brackets)", if k.after >= k.before { "rose" } else { "fell" }, with_ci(0, k.before), with_ci(1, k.after), level),
         };
         if let Some(p) = &c.ppk {
             s += &match lang {
@@ -145,8 +177,8 @@ pub fn verdict(c: &Comparison, lang: Lang) -> Vec<String> {
         }
         if let Some(p) = &c.ppm_expected {
             s += &match lang {
-                Lang::Zh => format!("；预期不合格品率由 {:.0} PPM {} {:.0} PPM", p.before, moved(lang, p), p.after),
-                Lang::En => format!("; expected nonconforming {} from {:.0} PPM to {:.0} PPM", verb(p), p.before, p.after),
+                Lang::Zh => format!("；预期不合格品率由 {} PPM {} {} PPM", ppm_text(p.before), moved(lang, p), ppm_text(p.after)),
+                Lang::En => format!("; expected nonconforming {} from {} PPM to {} PPM", verb(p), ppm_text(p.before), ppm_text(p.after)),
             };
         }
         s += lang.t("。", ".");
@@ -200,14 +232,17 @@ pub fn checks(c: &Comparison, lang: Lang) -> Vec<Check> {
     }
     for s in &c.stages {
         if s.stable == Some(false) {
-            let pts: Vec<String> = s.violations.location.iter().chain(&s.violations.dispersion).map(|v| v.point.to_string()).collect();
+            let mut points: Vec<u64> = s.violations.location.iter().chain(&s.violations.dispersion).map(|v| v.point).collect();
+            points.sort_unstable();
+            points.dedup();
+            let pts: Vec<String> = points.iter().map(u64::to_string).collect();
             out.push(card(
                 "unstable",
                 "fail",
                 Some(&s.name),
                 match lang {
-                    Lang::Zh => format!("{}阶段不稳定：控制图判异点 {} 个（点 {}）", s.name, pts.len(), pts.join("、")),
-                    Lang::En => format!("Stage {} is not stable: {} signals on the control chart (points {})", s.name, pts.len(), pts.join(", ")),
+                    Lang::Zh => format!("{}阶段不稳定：控制图上有 {} 个判异点（点 {}）", s.name, pts.len(), pts.join("、")),
+                    Lang::En => format!("Stage {} is not stable: the control chart signals at {} point{} ({})", s.name, pts.len(), if pts.len() == 1 { "" } else { "s" }, pts.join(", ")),
                 },
                 lang.t(
                     "过程存在特殊原因，该阶段的均值、标准差和过程能力描述的是一个变动中的过程，不能据此预测今后的表现。",
@@ -316,6 +351,10 @@ mod tests {
         assert_eq!(p_text(0.0234), "p = 0.023");
         assert_eq!(pct_text(Some(-14.23)), "−14.2%");
         assert_eq!(pct_text(Some(3.0)), "+3.0%");
+        assert_eq!(pct_text(Some(-99.9886)), "−99.98%");
+        assert_eq!(pct_text(Some(-100.0)), "−100.0%");
+        assert_eq!(ppm_text(0.734), "0.73");
+        assert_eq!(ppm_text(6389.6), "6390");
         assert_eq!(fixed(-0.00001, 3), "0.000");
         assert_eq!(fixed(12.845, 2), "12.85");
     }

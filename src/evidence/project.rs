@@ -13,7 +13,8 @@
 //!   (a value measured outside qce; used when `statistic` is absent).
 //! - `[[data]]`: `id`, `file` (relative to the project file), `sheet`, `header_row`, `value`,
 //!   `phase`, `subgroup`, `subgroup_size`, `category`, `count`, `lsl`, `usl`, `target`,
-//!   `before`/`after` (stage labels; default the first and last stage), `description`.
+//!   `before`/`after` (stage labels; default the first and last stage), `description`,
+//!   and for the data audit `date` (date column), `resolution`, `min`, `max`.
 //! - `[[analysis]]`: `kind` (compare|chart|capability|test|pareto), `data` (id; default the
 //!   first data set), `title`, `chart` (chart kind, default from the layout), `test` (test
 //!   name), `args` (further contract options, e.g. `["--rules", "1,2,7"]`), `stage` (plan
@@ -226,6 +227,14 @@ pub struct DataSet {
     pub after: Option<String>,
     /// What the file is.
     pub description: Option<String>,
+    /// Date column (audit: dates within the project period, after stage after the measures).
+    pub date: Option<String>,
+    /// Stated measurement resolution (audit).
+    pub resolution: Option<f64>,
+    /// Smallest physically possible value (audit).
+    pub min: Option<f64>,
+    /// Largest physically possible value (audit).
+    pub max: Option<f64>,
 }
 
 /// The analyses a report may run.
@@ -410,6 +419,14 @@ struct RawData {
     after: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    resolution: Option<f64>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -421,14 +438,20 @@ struct RawAnalysis {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
-    chart: Option<String>,
+    chart: Option<Spanned<String>>,
     #[serde(default)]
-    test: Option<String>,
+    test: Option<Spanned<String>>,
     #[serde(default)]
     args: Vec<String>,
     #[serde(default)]
     section: Option<Spanned<String>>,
 }
+
+/// The test names of `qce test` (CONTRACT.md), accepted by `[[analysis]] test`.
+pub const TEST_NAMES: &[&str] = &["normality", "t1", "t2", "paired", "f", "levene", "bartlett", "anova", "mann-whitney", "wilcoxon", "kruskal", "chisq", "prop2", "poisson2"];
+
+/// The chart kinds of `qce chart`, accepted by `[[analysis]] chart`.
+pub const CHART_KINDS: &[&str] = &["xbar-r", "xbar-s", "i-mr", "p", "np", "c", "u", "ewma", "cusum", "p-laney", "u-laney"];
 
 /// The goal statistics `[goal] statistic` accepts.
 pub const GOAL_STATISTICS: &[&str] = &["cpk", "ppk", "mean", "sd", "ppm", "defects"];
@@ -659,6 +682,10 @@ fn validate_data(raw: Spanned<RawData>, src: &Source, dir: &Path) -> Result<Data
         before: r.before,
         after: r.after,
         description: r.description,
+        date: r.date,
+        resolution: r.resolution,
+        min: r.min,
+        max: r.max,
     })
 }
 
@@ -690,6 +717,16 @@ fn validate_analysis(raw: Spanned<RawAnalysis>, src: &Source, data: &[DataSet]) 
     if kind == AnalysisKind::Test && r.test.is_none() {
         return Err(src.err_key(Some(span), "analysis.test", "a test analysis needs `test = \"t2\"` (or normality, levene, mann-whitney, ...)"));
     }
+    if let Some(t) = &r.test {
+        if !TEST_NAMES.contains(&t.get_ref().as_str()) {
+            return Err(src.err_key(Some(t.span()), "analysis.test", &format!("'{}' is not a test; use one of {}", t.get_ref(), TEST_NAMES.join(", "))));
+        }
+    }
+    if let Some(c) = &r.chart {
+        if !CHART_KINDS.contains(&c.get_ref().as_str()) {
+            return Err(src.err_key(Some(c.span()), "analysis.chart", &format!("'{}' is not a chart kind; use one of {}", c.get_ref(), CHART_KINDS.join(", "))));
+        }
+    }
     let section = match &r.section {
         None if kind == AnalysisKind::Pareto => "plan".to_string(),
         None => "check".to_string(),
@@ -699,7 +736,7 @@ fn validate_analysis(raw: Spanned<RawAnalysis>, src: &Source, data: &[DataSet]) 
             _ => return Err(src.err_key(Some(s.span()), "analysis.section", "use plan or check")),
         },
     };
-    Ok(Analysis { kind, data: data_id, title: r.title, chart: r.chart, test: r.test, args: r.args, section })
+    Ok(Analysis { kind, data: data_id, title: r.title, chart: r.chart.map(Spanned::into_inner), test: r.test.map(Spanned::into_inner), args: r.args, section })
 }
 
 #[cfg(test)]
@@ -760,6 +797,19 @@ mod tests {
         let e = parse(&text, Path::new("p.toml")).unwrap_err();
         assert_eq!(e.row, Some(8), "{}", e.message);
         assert!(e.message.contains("taget"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_test_and_chart_names_are_caught() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/project.toml");
+        let text = std::fs::read_to_string(&dir).unwrap();
+        let bad = text.replace("kind = \"compare\"", "kind = \"test\"\ntest = \"ttest\"");
+        let e = parse(&bad, &dir).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("analysis.test"), "{}", e.message);
+        let bad = text.replace("kind = \"compare\"", "kind = \"chart\"\nchart = \"xbar\"");
+        let e = parse(&bad, &dir).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("analysis.chart"), "{}", e.message);
+        assert!(e.row.is_some());
     }
 
     #[test]

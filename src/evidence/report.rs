@@ -2,6 +2,17 @@
 //! judged against the data, and the evidence list (input files with SHA-256, rows used and
 //! excluded). Built by the CLI glue from the analyses' results, drawn by
 //! [`crate::render::html`]; serialised as `report.json` (every number shown in the page).
+//!
+//! `report.json` keys (stable): `generator`, `lang`, `project` (the validated project file:
+//! `info`, `goal`, `data[]`, `analyses[]`, `measures[]`, `standardisation`, `economics[]`),
+//! `goal` {`metric`, `unit`, `baseline` (claimed), `baseline_measured`, `target`, `direction`,
+//! `achieved`, `source`, `met`, `improvement`, `improvement_percent`, `baseline_differs`},
+//! `sections[]` {`number`, `kind`, `title`, `section` (plan|check), `data`, `result` (the
+//! command's JSON document), `comparison` (the `qce compare` document, compare only),
+//! `charts[]` {`caption`, `svg`, `png`}, `error`, `command` (to reproduce)},
+//! `inputs[]` {`id`, `file`, `sha256`, `bytes`, `sheet`, `rows`, `rows_used`, `excluded[]`
+//! {`cell`, `row`, `reason`, `text`}, `description`, `error`}, `methods[]` {`method`, `place`,
+//! `finding`}, `audits[]` {`data`, `result` (the `qce audit` document), `error`}.
 
 use super::compare::{Change, Comparison};
 use super::project::{Direction, Project};

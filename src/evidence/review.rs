@@ -31,6 +31,8 @@ pub struct ProjectSummary {
     pub tests_applied: Vec<String>,
     /// Audit flags over all data sets (`None`: no audit could run).
     pub audit_flags: Option<usize>,
+    /// Codes of those flags (e.g. `digit_preference`), each once, in report order.
+    pub audit_flag_codes: Vec<String>,
     /// Path of the report's index.html.
     pub index_html: PathBuf,
 }
@@ -163,7 +165,16 @@ pub fn summary_from_report_json(doc: &serde_json::Value, index_html: &Path) -> P
         .filter_map(|a| a["result"]["flag_count"].as_u64().or_else(|| a["result"]["flags"].as_array().map(|f| f.len() as u64)))
         .map(|n| n as usize)
         .collect();
+    let mut audit_flag_codes: Vec<String> = Vec::new();
+    for f in doc["audits"].as_array().into_iter().flatten().flat_map(|a| a["result"]["flags"].as_array().into_iter().flatten()) {
+        if let Some(code) = text(&f["code"]) {
+            if !audit_flag_codes.contains(&code) {
+                audit_flag_codes.push(code);
+            }
+        }
+    }
     ProjectSummary {
+        audit_flag_codes,
         name: text(&doc["project"]["info"]["name"]).unwrap_or_default(),
         enterprise: text(&doc["project"]["info"]["enterprise"]),
         target_met: doc["goal"]["met"].as_bool(),
@@ -194,7 +205,7 @@ fn csv_field(s: &str) -> String {
 
 /// The summary as CSV (UTF-8 with a BOM so that Excel shows Chinese text), one row per project.
 pub fn summary_csv(rows: &[ReviewRow]) -> String {
-    let mut s = String::from("\u{feff}folder,name,status,target_met,improvement_percent,cpk_before,cpk_after,tests_applied,audit_flags,report,error\n");
+    let mut s = String::from("\u{feff}folder,name,status,target_met,improvement_percent,cpk_before,cpk_after,tests_applied,audit_flags,audit_flag_codes,report,error\n");
     for r in rows {
         let sum = r.summary.clone().unwrap_or_default();
         let fields = [
@@ -207,6 +218,7 @@ pub fn summary_csv(rows: &[ReviewRow]) -> String {
             num(sum.cpk_after, 3),
             sum.tests_applied.join("; "),
             sum.audit_flags.map(|n| n.to_string()).unwrap_or_default(),
+            sum.audit_flag_codes.join("; "),
             if r.summary.is_some() { sum.index_html.display().to_string() } else { String::new() },
             r.error.clone().unwrap_or_default(),
         ];
@@ -299,7 +311,7 @@ pub fn summary_html(rows: &[ReviewRow], page_dir: &Path, lang: Lang) -> String {
                 };
                 let flags = match s.audit_flags {
                     Some(0) => "0".to_string(),
-                    Some(n) => format!("<span class=\"flag\">⚑ {n}</span>"),
+                    Some(n) => format!("<span class=\"flag\">⚑ {n}</span><div class=\"sub\">{}</div>", escape(&s.audit_flag_codes.join(", "))),
                     None => "–".to_string(),
                 };
                 h.push_str(&format!(
@@ -409,7 +421,7 @@ mod tests {
         assert_eq!(html.matches("<tr class=\"failed\">").count(), 3);
         let csv = summary_csv(&rows);
         assert_eq!(csv.lines().count(), 13);
-        assert!(csv.lines().nth(1).unwrap().contains(",ok,true,12.50,0.800,1.400,Welch t; <b>Bonett</b>,0,"));
+        assert!(csv.lines().nth(1).unwrap().contains(",ok,true,12.50,0.800,1.400,Welch t; <b>Bonett</b>,0,,"));
     }
 
     #[test]
@@ -422,7 +434,7 @@ mod tests {
                 {"kind": "compare", "comparison": {"cpk": {"before": 0.8, "after": 1.41}}}
             ],
             "methods": [{"method": "Welch t"}, {"method": "X̄-R"}, {"method": "Welch t"}],
-            "audits": [{"result": {"flag_count": 2}}, {"result": null, "error": "x"}, {"result": {"flags": [{}]}}]
+            "audits": [{"result": {"flag_count": 2, "flags": [{"code": "digit_preference"}, {"code": "repeated_block"}]}}, {"result": null, "error": "x"}, {"result": {"flags": [{"code": "digit_preference"}]}}]
         });
         let s = summary_from_report_json(&doc, Path::new("r/index.html"));
         assert_eq!(s.name, "提高直径 Cpk");
@@ -430,6 +442,7 @@ mod tests {
         assert_eq!((s.cpk_before, s.cpk_after), (Some(0.8), Some(1.41)));
         assert_eq!(s.tests_applied, vec!["Welch t", "X̄-R"]);
         assert_eq!(s.audit_flags, Some(3));
+        assert_eq!(s.audit_flag_codes, vec!["digit_preference", "repeated_block"]);
         let bare = summary_from_report_json(&serde_json::json!({}), Path::new("i.html"));
         assert_eq!((bare.target_met, bare.audit_flags, bare.cpk_after), (None, None, None));
     }

@@ -21,7 +21,9 @@ pub fn cell_address(col: usize, row: u64) -> String {
 
 /// Parse a number as written in a cell: surrounding spaces, full-width digits and signs
 /// (１２３．４, －0.5), thousands separators (1,234.5), a trailing `%` (kept as the number
-/// before it: 12.5% → 12.5, on the 0–100 scale). `None` when the text is not a number.
+/// before it: 12.5% → 12.5, on the 0–100 scale), a decimal comma when the comma cannot be a
+/// thousands separator (`10,5` → 10.5; `1,234` stays 1234). `None` when the text is not a
+/// number.
 pub fn parse_number(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
@@ -31,8 +33,13 @@ pub fn parse_number(text: &str) -> Option<f64> {
         return v.is_finite().then_some(v);
     }
     // Slow path: normalise full-width characters, separators and percent.
+    let decimal_comma = is_decimal_comma(t);
     let mut s = String::with_capacity(t.len());
     for ch in t.chars() {
+        if decimal_comma && (ch == ',' || ch == '，') {
+            s.push('.');
+            continue;
+        }
         let c = match ch {
             '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
             '．' | '。' => '.',
@@ -48,6 +55,22 @@ pub fn parse_number(text: &str) -> Option<f64> {
     let s = s.strip_suffix('%').unwrap_or(&s);
     let v: f64 = fast_float2::parse(s).ok()?;
     v.is_finite().then_some(v)
+}
+
+/// A single comma, no point, and not followed by exactly three digits (`10,5`, `0,25`) or
+/// after a lone 0 (`0,025`): the
+/// comma is a decimal comma, as written in much of Europe, not a thousands separator (which
+/// always groups three digits, `1,234`).
+fn is_decimal_comma(t: &str) -> bool {
+    let commas = t.matches([',', '，']).count();
+    if commas != 1 || t.contains(['.', '．']) {
+        return false;
+    }
+    let after = t.rsplit([',', '，']).next().unwrap_or("");
+    let before = t.split([',', '，']).next().unwrap_or("").trim().trim_start_matches(['-', '+', '－', '＋']);
+    let digits = after.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
+    // a thousands group never follows a leading 0 (0,025 is 0.025)
+    digits != 3 || before.is_empty() || before == "0" || before == "０"
 }
 
 /// Excel's error values, as text.
@@ -161,6 +184,11 @@ mod tests {
         assert_eq!(parse_number("－0.5"), Some(-0.5));
         assert_eq!(parse_number("1,234.5"), Some(1234.5));
         assert_eq!(parse_number("12.5%"), Some(12.5));
+        assert_eq!(parse_number("10,5"), Some(10.5));
+        assert_eq!(parse_number("0,025"), Some(0.025));
+        assert_eq!(parse_number("1,025"), Some(1025.0)); // three digits: a thousands group
+        assert_eq!(parse_number("74,0123"), Some(74.0123));
+        assert_eq!(parse_number("1,234,567.5"), Some(1_234_567.5));
         assert_eq!(parse_number("abc"), None);
         assert_eq!(parse_number(""), None);
         assert_eq!(parse_number("inf"), None);

@@ -12,10 +12,10 @@ use std::path::Path;
 /// the row (a stray delimiter would otherwise shift values into the wrong column); trailing
 /// empty fields are ignored; a row with fewer fields has blanks in the missing columns.
 pub(crate) fn load(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::Table> {
-    let table = match super::fastcsv::open(path, shown, opts)? {
-        Some(t) => t,
-        None => load_general(path, shown, opts)?,
-    };
+    if let Some(t) = super::fastcsv::open(path, shown, opts)? {
+        return Ok(t);
+    }
+    let table = load_general(path, shown, opts)?;
     if table.height() == 0 {
         return Err(QceError::input(format!(
             "'{shown}' has a header (row {}) but no data rows below it. Add the measurements below the header.",

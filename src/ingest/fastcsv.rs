@@ -2,7 +2,7 @@
 //!
 //! Opening a file reads its first lines (header detection, delimiter) and makes one
 //! structural pass over the body: lines, blank lines, ragged rows, UTF-8 validity. A column
-//! is parsed only when an analysis asks for it: the body is streamed in 8 MiB blocks, each
+//! is parsed only when an analysis asks for it: the body is streamed in 4 MiB blocks, each
 //! block split at line boundaries into parts parsed in parallel (rayon) straight into
 //! `Vec<f64>` with `fast_float2`; only the exceptional cells (blank, Excel error, text) are
 //! noted with their addresses. The whole file is never held in memory, so a 10-million-row
@@ -12,7 +12,7 @@
 //! the first 100 lines) go to the general reader ([`super::delimited`]).
 
 use super::cell::{classify, CellClass};
-use super::table::{header_names, Coder, ColumnInfo, ColumnTally, RawCell, RowMap, Source, Store, Table};
+use super::table::{header_names, Coder, ColumnInfo, ColumnTally, Layout, RawCell, RowMap, Source, Store, Table};
 use super::{Format, LoadOptions};
 use crate::error::{QceError, Result};
 use rayon::prelude::*;
@@ -22,17 +22,19 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Bytes read per block.
-const BLOCK: usize = 8 << 20;
+const BLOCK: usize = 4 << 20;
 /// Bytes of the file's start examined for the delimiter and the header.
 const PREFIX: usize = 256 << 10;
 /// Lines of the file's start examined for the header.
 const HEAD_LINES: usize = 100;
 
 /// A delimited file opened for column-wise reading.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct LazyCsv {
     path: PathBuf,
     shown: String,
+    /// File row (1-based) of the header.
+    header_row: u64,
     delim: u8,
     /// Byte offset of the first line below the header.
     body_start: u64,
@@ -89,23 +91,31 @@ pub(crate) fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Optio
     let csv = LazyCsv {
         path: path.to_path_buf(),
         shown: shown.to_string(),
+        header_row: header as u64 + 1,
         delim,
         body_start: (start + offsets[header + 1]) as u64,
         first_row: header as u64 + 2,
         width,
     };
-    let Some(shape) = csv.structure()? else { return Ok(None) };
-    if let Some((row, fields)) = shape.ragged {
-        return Err(QceError::input(format!(
-            "'{shown}', row {row}: {fields} fields but the header (row {}) has {width} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",
-            header + 1,
-            display_delim(delim)
-        ))
-        .with_file(shown)
-        .with_row(row));
+    let check = csv.precheck()?;
+    if !check.utf8 {
+        return Ok(None);
     }
-    let height = (shape.lines - shape.blank_rows.len() as u64) as usize;
-    let rows = if shape.blank_rows.is_empty() { RowMap::Contiguous { first: csv.first_row } } else { RowMap::Gaps { first: csv.first_row, skipped: shape.blank_rows } };
+    // With quotes anywhere, a field may span lines: check every line now (general reader if
+    // so). Without, the layout (height, blank rows, ragged rows) comes with the first column
+    // read, at no extra cost.
+    let layout = if check.quotes {
+        let Some(layout) = csv.structure()? else { return Ok(None) };
+        Some(layout)
+    } else {
+        None
+    };
+    if let Some(e) = layout.as_ref().and_then(|l| l.error.clone()) {
+        return Err(e);
+    }
+    if !check.data && layout.as_ref().is_none_or(|l| l.height == 0) {
+        return Err(QceError::input(format!("'{shown}' has a header (row {}) but no data rows below it. Add the measurements below the header.", header + 1)).with_file(shown));
+    }
     let source = Source {
         file: shown.to_string(),
         format: Format::Csv,
@@ -116,7 +126,7 @@ pub(crate) fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Optio
         delimiter: Some(delim as char),
     };
     let infos = (0..width).map(|_| OnceLock::new()).collect();
-    Ok(Some(Table::new(source, names, letters, rows, height, Store::Lazy { csv, infos }, opts.skip_bad)))
+    Ok(Some(Table::new(source, names, letters, layout, Store::Lazy { csv, infos }, opts.skip_bad)))
 }
 
 /// A delimiter as shown in messages.
@@ -128,13 +138,6 @@ pub(crate) fn display_delim(d: u8) -> &'static str {
     }
 }
 
-/// What the structural pass found.
-struct Shape {
-    lines: u64,
-    blank_rows: Vec<u64>,
-    ragged: Option<(u64, usize)>,
-}
-
 /// Per-part structural facts (rows are local line indices).
 #[derive(Default)]
 struct PartShape {
@@ -143,12 +146,75 @@ struct PartShape {
     fallback: bool,
 }
 
+impl PartShape {
+    /// Note line `n` (with `fields` fields) of a part.
+    fn see(&mut self, n: u64, line: &[u8], fields: usize, delim: u8, width: usize) {
+        if is_blank(line, delim) {
+            self.blank.push(n);
+        } else if self.ragged.is_none() && (fields > width || fields == 0) {
+            match count_fields(line, delim, width) {
+                FieldCount::Fine => {}
+                FieldCount::Extra(k) => self.ragged = Some((n, k)),
+                FieldCount::OpenQuote => self.fallback = true,
+            }
+        }
+    }
+}
+
+/// The layout being gathered across parts.
+#[derive(Default)]
+struct ShapeAcc {
+    lines: u64,
+    blank_rows: Vec<u64>,
+    ragged: Option<(u64, usize)>,
+    fallback: bool,
+}
+
+impl ShapeAcc {
+    fn merge(&mut self, s: PartShape, first_row: u64) {
+        self.fallback |= s.fallback;
+        self.blank_rows.extend(s.blank.iter().map(|r| r + first_row));
+        if self.ragged.is_none() {
+            self.ragged = s.ragged.map(|(r, k)| (r + first_row, k));
+        }
+    }
+}
+
+/// What the cheap first look at the whole body found.
+struct Precheck {
+    utf8: bool,
+    quotes: bool,
+    data: bool,
+}
+
 impl LazyCsv {
-    /// The structural pass; `None` when the general reader must take over.
-    fn structure(&self) -> Result<Option<Shape>> {
-        let mut shape = Shape { lines: 0, blank_rows: Vec::new(), ragged: None };
-        let mut fallback = false;
+    /// Whole-body look at SIMD speed: valid UTF-8? any double quote? any non-blank line?
+    fn precheck(&self) -> Result<Precheck> {
+        let mut out = Precheck { utf8: true, quotes: false, data: false };
+        let delim = self.delim;
+        let mut lines = 0u64;
+        self.for_parts(
+            |part| {
+                let utf8 = std::str::from_utf8(part).is_ok();
+                let quotes = memchr::memchr(b'"', part).is_some();
+                let data = LineIter::new(part).any(|l| !is_blank(l.bytes, delim));
+                ((utf8, quotes, data), 0)
+            },
+            |(utf8, quotes, data), _| {
+                out.utf8 &= utf8;
+                out.quotes |= quotes;
+                out.data |= data;
+            },
+            &mut lines,
+        )?;
+        Ok(out)
+    }
+
+    /// The structural pass (every line); `None` when the general reader must take over.
+    fn structure(&self) -> Result<Option<Layout>> {
+        let mut acc = ShapeAcc::default();
         let (delim, width) = (self.delim, self.width);
+        let mut lines = 0u64;
         self.for_parts(
             |part| {
                 let mut s = PartShape::default();
@@ -156,105 +222,143 @@ impl LazyCsv {
                     s.fallback = true;
                     return (s, 0);
                 }
-                let n = scan_lines(part, delim, usize::MAX, |n, line, _, fields| {
-                    if is_blank(line, delim) {
-                        s.blank.push(n);
-                    } else if s.ragged.is_none() && (fields > width || fields == 0) {
-                        match count_fields(line, delim, width) {
-                            FieldCount::Fine => {}
-                            FieldCount::Extra(k) => s.ragged = Some((n, k)),
-                            FieldCount::OpenQuote => s.fallback = true,
-                        }
-                    }
-                });
+                let n = scan_lines(part, delim, usize::MAX, |n, line, _, fields| s.see(n, line, fields, delim, width));
                 (s, n)
             },
-            |s, first_row| {
-                fallback |= s.fallback;
-                shape.blank_rows.extend(s.blank.iter().map(|r| r + first_row));
-                if shape.ragged.is_none() {
-                    shape.ragged = s.ragged.map(|(r, k)| (r + first_row, k));
-                }
-            },
-            &mut shape.lines,
+            |s, first_row| acc.merge(s, first_row),
+            &mut lines,
         )?;
-        Ok((!fallback).then_some(shape))
+        acc.lines = lines;
+        Ok((!acc.fallback).then(|| self.layout_of(acc)))
+    }
+
+    /// The layout (height, row map, ragged-row error) of what a pass gathered.
+    fn layout_of(&self, acc: ShapeAcc) -> Layout {
+        let height = (acc.lines - acc.blank_rows.len() as u64) as usize;
+        let rows = if acc.blank_rows.is_empty() { RowMap::Contiguous { first: self.first_row } } else { RowMap::Gaps { first: self.first_row, skipped: acc.blank_rows } };
+        let error = acc.ragged.map(|(row, fields)| {
+            QceError::input(format!(
+                "'{}', row {row}: {fields} fields but the header (row {}) has {} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",
+                self.shown,
+                self.header_row,
+                self.width,
+                display_delim(self.delim)
+            ))
+            .with_file(&self.shown)
+            .with_row(row)
+        });
+        Layout { height, rows, error }
+    }
+
+    /// The layout by a structural pass (when no column has been read yet).
+    pub(crate) fn layout(&self) -> Layout {
+        match self.structure() {
+            Ok(Some(l)) => l,
+            Ok(None) => Layout { height: 0, rows: RowMap::Contiguous { first: self.first_row }, error: Some(QceError::input(format!("'{}': a quoted field spans lines or the text is not UTF-8 past the first lines; save the file again as UTF-8 CSV.", self.shown)).with_file(&self.shown)) },
+            Err(e) => Layout { height: 0, rows: RowMap::Contiguous { first: self.first_row }, error: Some(e) },
+        }
     }
 
     /// Parse column `i` as numbers: values (NaN = missing; empty when `want_values` is false)
     /// and the column's facts.
-    pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool, rows_hint: usize) -> Result<(Vec<f64>, ColumnInfo)> {
+    pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool, rows_hint: usize) -> Result<(Vec<f64>, ColumnInfo, Layout)> {
         let mut values = Vec::with_capacity(if want_values { rows_hint } else { 0 });
         let mut tally = ColumnTally::default();
-        let delim = self.delim;
+        let mut acc = ShapeAcc::default();
+        let (delim, width) = (self.delim, self.width);
         let mut lines = 0u64;
         self.for_parts(
             |part| {
-                let mut vals = Vec::with_capacity(if want_values { part.len() / 8 } else { 0 });
+                let mut vals = Vec::with_capacity(if want_values { part.len() / 12 } else { 0 });
                 let mut t = ColumnTally::default();
-                let n = scan_lines(part, delim, i, |n, line, f, _| {
-                    if !is_blank(line, delim) {
-                        let class = classify_bytes(f);
-                        if want_values {
-                            vals.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
-                        }
-                        t.add(n, class, || String::from_utf8_lossy(trim(f)).into_owned());
+                let mut shape = PartShape::default();
+                let n = scan_lines(part, delim, i, |n, line, f, fields| {
+                    shape.see(n, line, fields, delim, width);
+                    if shape.blank.last() == Some(&n) {
+                        return;
                     }
+                    let class = classify_bytes(f);
+                    if want_values {
+                        vals.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
+                    }
+                    t.add(n, class, || String::from_utf8_lossy(trim(f)).into_owned());
                 });
-                ((vals, t), n)
+                ((vals, t, shape), n)
             },
-            |(vals, mut t), first_row| {
+            |(vals, mut t, shape), first_row| {
                 values.extend_from_slice(&vals);
                 shift_rows(&mut t, first_row);
                 tally.merge(t);
+                acc.merge(shape, first_row);
             },
             &mut lines,
         )?;
-        Ok((values, tally.into_info(name, letter)))
+        acc.lines = lines;
+        Ok((values, tally.into_info(name, letter), self.layout_of(acc)))
     }
 
-    /// Column `i` as labels: codes in order of first appearance; numbers normalised
-    /// (`1.0` and `1` are one label) when `numbers` is set.
-    pub(crate) fn key_pass(&self, i: usize, numbers: bool, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<String>)> {
+    /// Column `i` as labels: codes in order of first appearance, and the column's facts.
+    /// In a number column, numbers are normalised (`1.0` and `1` are one label, written `1`);
+    /// in a text column labels are the trimmed texts. One pass: runs of equal cells reuse the
+    /// last code without hashing.
+    pub(crate) fn key_pass(&self, i: usize, name: &str, letter: &str, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<String>, ColumnInfo)> {
         let delim = self.delim;
         let mut codes: Vec<Option<u32>> = Vec::with_capacity(rows_hint);
         let mut global = Coder::default();
+        let mut tally = ColumnTally::default();
         let mut lines = 0u64;
         self.for_parts(
             |part| {
                 let mut coder = Coder::default();
+                let mut t = ColumnTally::default();
                 let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
                 let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
-                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                let n = scan_lines(part, delim, i, |n, line, f, _| {
                     if is_blank(line, delim) {
                         return;
                     }
                     let f = trim(f);
                     if f.is_empty() {
+                        t.add(n, CellClass::Blank, String::new);
                         local.push(None);
-                    } else if last.1.is_some() && last.0 == f {
-                        local.push(last.1);
-                    } else {
-                        let c = coder.code(&String::from_utf8_lossy(f));
-                        last = (f.to_vec(), Some(c));
-                        local.push(Some(c));
+                        return;
                     }
+                    if last.1.is_none() || last.0 != f {
+                        last.0.clear();
+                        last.0.extend_from_slice(f);
+                        last.1 = Some(coder.code(&String::from_utf8_lossy(f)));
+                    }
+                    t.add(n, classify_bytes(f), || String::from_utf8_lossy(f).into_owned());
+                    local.push(last.1);
                 });
-                ((local, coder.names), n)
+                ((local, coder.names, t), n)
             },
-            |(local, names), _| {
-                let map: Vec<u32> = names
-                    .iter()
-                    .map(|s| {
-                        let label = if numbers { super::cell::parse_number(s).map(super::table::format_number) } else { None };
-                        global.code(label.as_deref().unwrap_or(s))
-                    })
-                    .collect();
+            |(local, names, mut t), first_row| {
+                let map: Vec<u32> = names.iter().map(|s| global.code(s)).collect();
                 codes.extend(local.iter().map(|c| c.map(|c| map[c as usize])));
+                shift_rows(&mut t, first_row);
+                tally.merge(t);
             },
             &mut lines,
         )?;
-        Ok((codes, global.names))
+        let info = tally.into_info(name, letter);
+        if info.kind != super::table::ColumnKind::Number {
+            return Ok((codes, global.names, info));
+        }
+        // Number column: labels are the numbers, written shortest; merge equal numbers.
+        let mut normal = Coder::default();
+        let remap: Vec<u32> = global
+            .names
+            .iter()
+            .map(|s| {
+                let label = super::cell::parse_number(s).map(super::table::format_number);
+                normal.code(label.as_deref().unwrap_or(s))
+            })
+            .collect();
+        for c in codes.iter_mut().flatten() {
+            *c = remap[*c as usize];
+        }
+        Ok((codes, normal.names, info))
     }
 
     /// Column `i` as trimmed texts (`None` for blank cells).
@@ -342,7 +446,7 @@ fn scan_lines(part: &[u8], delim: u8, want: usize, mut f: impl FnMut(u64, &[u8],
     let (mut line_start, mut k, mut field_start) = (0usize, 0usize, 0usize);
     let mut field: (usize, usize) = (0, 0);
     let strip_cr = |end: usize, start: usize| if end > start && part[end - 1] == b'\r' { end - 1 } else { end };
-    for p in memchr::memchr2_iter(delim, b'\n', part) {
+    for p in Hits2::new(part, delim, b'\n') {
         if part[p] == delim {
             if k == want {
                 field = (field_start, p);
@@ -371,6 +475,68 @@ fn scan_lines(part: &[u8], delim: u8, want: usize, mut f: impl FnMut(u64, &[u8],
         n += 1;
     }
     n
+}
+
+/// Positions of the bytes `a` or `b`, found eight bytes at a time (SWAR with exact zero-byte
+/// masks: Mycroft's test, as in Hacker's Delight §6-1). In CSV the hits are dense (a delimiter
+/// or line end every few bytes), where this beats restarting a SIMD search after each hit.
+struct Hits2<'a> {
+    bytes: &'a [u8],
+    next_word: usize,
+    word: usize,
+    mask: u64,
+    a: u64,
+    b: u64,
+    a8: u8,
+    b8: u8,
+}
+
+impl<'a> Hits2<'a> {
+    fn new(bytes: &'a [u8], a: u8, b: u8) -> Self {
+        let splat = |x: u8| u64::from_le_bytes([x; 8]);
+        Hits2 { bytes, next_word: 0, word: 0, mask: 0, a: splat(a), b: splat(b), a8: a, b8: b }
+    }
+}
+
+/// High bit set in each byte of `x` that is zero (exact, no false positives).
+#[inline]
+fn zero_bytes(x: u64) -> u64 {
+    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((x & LO7).wrapping_add(LO7)) | x | LO7)
+}
+
+impl Iterator for Hits2<'_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.mask != 0 {
+                let bit = self.mask.trailing_zeros() as usize;
+                self.mask &= self.mask - 1;
+                return Some(self.word + bit / 8);
+            }
+            let start = self.next_word;
+            if start >= self.bytes.len() {
+                return None;
+            }
+            self.word = start;
+            self.next_word = start + 8;
+            if let Some(chunk) = self.bytes.get(start..start + 8) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(chunk);
+                let w = u64::from_le_bytes(w);
+                self.mask = zero_bytes(w ^ self.a) | zero_bytes(w ^ self.b);
+            } else {
+                let mut m = 0u64;
+                for (k, &c) in self.bytes[start..].iter().enumerate() {
+                    if c == self.a8 || c == self.b8 {
+                        m |= 0x80 << (8 * k);
+                    }
+                }
+                self.mask = m;
+            }
+        }
+    }
 }
 
 /// Read until the buffer is full or the file ends.
@@ -574,6 +740,76 @@ mod tests {
         assert!(matches!(count_fields(b"1,2,3", b',', 2), FieldCount::Extra(3)));
         assert!(matches!(count_fields(b"1,2,,", b',', 2), FieldCount::Fine));
         assert!(is_blank(b" ,, ", b','));
+    }
+
+    #[test]
+    fn swar_hits_match_a_plain_scan() {
+        let text = b"sample,diameter\n1,74.01\r\n22,,x\n\n,\n333,74.0301,\xe7\x9b\xb4\xe5\xbe\x84,9";
+        for len in 0..text.len() {
+            let t = &text[..len];
+            let want: Vec<usize> = t.iter().enumerate().filter(|&(_, &c)| c == b',' || c == b'\n').map(|(i, _)| i).collect();
+            assert_eq!(Hits2::new(t, b',', b'\n').collect::<Vec<_>>(), want, "prefix {len}");
+        }
+        assert_eq!(zero_bytes(0x0100_ff00_0080_0001), 0x0080_0080_8000_8000);
+    }
+
+    #[test]
+    fn scanner_gives_fields_and_counts() {
+        let mut seen = Vec::new();
+        let n = scan_lines(b"a,b\r\n1,2\n,\n3", b',', 1, |n, line, f, k| seen.push((n, line.to_vec(), f.to_vec(), k)));
+        assert_eq!(n, 4);
+        assert_eq!(seen[0], (0, b"a,b".to_vec(), b"b".to_vec(), 2));
+        assert_eq!(seen[1], (1, b"1,2".to_vec(), b"2".to_vec(), 2));
+        assert_eq!(seen[2], (2, b",".to_vec(), b"".to_vec(), 2));
+        assert_eq!(seen[3], (3, b"3".to_vec(), b"".to_vec(), 1));
+    }
+
+    fn table(text: &str) -> (Table, tempfile::NamedTempFile) {
+        use std::io::Write;
+        let mut f = tempfile::Builder::new().suffix(".csv").tempfile().expect("temp");
+        f.write_all(text.as_bytes()).expect("write");
+        let t = super::super::load(f.path(), &LoadOptions::default()).expect("load");
+        (t, f)
+    }
+
+    #[test]
+    fn lazy_keys_normalise_numbers_not_text() {
+        let (t, _f) = table("g,id,x\n1.0,007,1\n1,007,2\n\n2,7,3\n");
+        let k = t.keys("g").expect("keys");
+        assert_eq!(k.names, vec!["1", "2"]);
+        assert_eq!(k.codes, vec![Some(0), Some(0), Some(1)]);
+        assert_eq!(t.file_row(2), 5);
+        let (t, _f) = table("id,x\n007,1\nA7,2\n7,3\nB,4\n");
+        let k = t.keys("id").expect("keys");
+        assert_eq!(k.names, vec!["007", "A7", "7", "B"]);
+    }
+
+    #[test]
+    fn lazy_numeric_with_blank_rows_and_notes() {
+        let (t, _f) = table("x,y\n1,a\n\n,b\n#N/A,c\n4,d\n");
+        assert_eq!(t.height(), 4);
+        let c = t.numeric("x").expect("numeric");
+        assert_eq!(c.values.len(), 4);
+        assert!(c.values[1].is_nan() && c.values[2].is_nan());
+        let cells: Vec<&str> = c.notes.iter().map(|n| n.cell.as_str()).collect();
+        assert_eq!(cells, vec!["A4", "A5"]);
+        assert_eq!(t.file_row(3), 6);
+        assert!(t.numeric("y").is_err());
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        let (t, _f) = table("日期,x\n2024-03-01,1\n2024/3/2,2\n2024年3月3日,3\n45355,4\n2024-03-05 08:30,5\n,6\n");
+        assert_eq!(t.column(0).expect("info").kind, super::super::ColumnKind::Date);
+        let d: Vec<Option<String>> = t.dates("日期").expect("dates").iter().map(|d| d.map(|d| super::super::format_datetime(&d))).collect();
+        let want = ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05 08:30:00"];
+        for (k, w) in want.iter().enumerate() {
+            assert_eq!(d[k].as_deref(), Some(*w));
+        }
+        assert_eq!(d[5], None);
+        let (t, _f) = table("日期,x\n2024-03-01,1\nsoon,2\n2024-03-03,3\n");
+        let e = t.dates("日期").expect_err("text is not a date");
+        assert_eq!(e.cell.as_deref(), Some("A3"));
     }
 
     #[test]

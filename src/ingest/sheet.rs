@@ -87,6 +87,11 @@ fn raw(c: &Data) -> RawCell {
         Data::Float(x) => RawCell::Number(*x),
         Data::String(s) => RawCell::Text(s.clone()),
         Data::Bool(b) => RawCell::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
+        // a time of day alone (serial below 1) stays a time, not a day of 1899
+        Data::DateTime(dt) if dt.is_datetime() && dt.as_f64() < 1.0 => match dt.as_datetime() {
+            Some(d) => RawCell::Text(d.format("%H:%M:%S").to_string()),
+            None => RawCell::Number(dt.as_f64()),
+        },
         Data::DateTime(dt) if dt.is_datetime() => match dt.as_datetime() {
             Some(d) => RawCell::Date(d),
             None => RawCell::Number(dt.as_f64()),

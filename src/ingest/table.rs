@@ -175,7 +175,7 @@ pub struct Keys {
 }
 
 /// The data behind a table.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Store {
     /// Everything read: a polars frame and the column facts.
     Frame { df: DataFrame, columns: Vec<ColumnInfo> },
@@ -183,29 +183,64 @@ pub(crate) enum Store {
     Lazy { csv: LazyCsv, infos: Vec<OnceLock<ColumnInfo>> },
 }
 
+/// Height and row map of a table, and the structural error found while reading it (ragged
+/// rows), which every later access reports.
+#[derive(Debug, Clone)]
+pub(crate) struct Layout {
+    /// Data rows.
+    pub(crate) height: usize,
+    /// File row of each data row.
+    pub(crate) rows: RowMap,
+    /// A row with more fields than the header.
+    pub(crate) error: Option<QceError>,
+}
+
 /// A typed table read from one file (one sheet).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Table {
     /// Where it came from.
     pub source: Source,
-    /// File row of each data row.
-    pub rows: RowMap,
     /// `--skip-bad` was given.
     pub skip_bad: bool,
     names: Vec<String>,
     letters: Vec<String>,
-    height: usize,
+    /// Known when read (spreadsheets, parquet) or with the first column read (large CSV).
+    layout: OnceLock<Layout>,
     store: Store,
 }
 
 impl Table {
-    pub(crate) fn new(source: Source, names: Vec<String>, letters: Vec<String>, rows: RowMap, height: usize, store: Store, skip_bad: bool) -> Table {
-        Table { source, rows, skip_bad, names, letters, height, store }
+    pub(crate) fn new(source: Source, names: Vec<String>, letters: Vec<String>, layout: Option<Layout>, store: Store, skip_bad: bool) -> Table {
+        let cell = OnceLock::new();
+        if let Some(l) = layout {
+            let _ = cell.set(l);
+        }
+        Table { source, skip_bad, names, letters, layout: cell, store }
+    }
+
+    fn layout(&self) -> &Layout {
+        self.layout.get_or_init(|| match &self.store {
+            Store::Lazy { csv, .. } => csv.layout(),
+            Store::Frame { df, .. } => Layout { height: df.height(), rows: RowMap::Contiguous { first: 2 }, error: None },
+        })
+    }
+
+    /// The structural error of the file (ragged rows), if any.
+    fn check_layout(&self) -> Result<()> {
+        match &self.layout().error {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
     }
 
     /// Number of data rows.
     pub fn height(&self) -> usize {
-        self.height
+        self.layout().height
+    }
+
+    /// Where each data row is in the file.
+    pub fn row_map(&self) -> &RowMap {
+        &self.layout().rows
     }
 
     /// Number of columns.
@@ -215,7 +250,7 @@ impl Table {
 
     /// File row (1-based) of data row `i`.
     pub fn file_row(&self, i: usize) -> u64 {
-        self.rows.file_row(i)
+        self.layout().rows.file_row(i)
     }
 
     /// Header names in order.
@@ -233,7 +268,9 @@ impl Table {
                 if let Some(info) = slot.get() {
                     return Ok(info.clone());
                 }
-                let (_, info) = csv.numeric_pass(i, &self.names[i], &self.letters[i], false, 0)?;
+                let (_, info, layout) = csv.numeric_pass(i, &self.names[i], &self.letters[i], false, 0)?;
+                let _ = self.layout.set(layout);
+                self.check_layout()?;
                 Ok(slot.get_or_init(|| info).clone())
             }
         }
@@ -263,7 +300,7 @@ impl Table {
                     };
                     cols.push(series.into_column());
                 }
-                DataFrame::new(self.height, cols).map_err(|e| self.err(format!("{}: {e}", self.place())))
+                DataFrame::new(self.height(), cols).map_err(|e| self.err(format!("{}: {e}", self.place())))
             }
         }
     }
@@ -271,7 +308,10 @@ impl Table {
     fn lazy_values(&self, i: usize) -> Result<(Vec<f64>, ColumnInfo)> {
         match &self.store {
             Store::Lazy { csv, infos } => {
-                let (values, info) = csv.numeric_pass(i, &self.names[i], &self.letters[i], true, self.height)?;
+                let hint = self.layout.get().map_or(0, |l| l.height);
+                let (values, info, layout) = csv.numeric_pass(i, &self.names[i], &self.letters[i], true, hint)?;
+                let _ = self.layout.set(layout);
+                self.check_layout()?;
                 if let Some(slot) = infos.get(i) {
                     let _ = slot.set(info.clone());
                 }
@@ -294,7 +334,10 @@ impl Table {
                     Err(self.err(format!("{}: column '{}' cannot be read as text", self.place(), self.names[i])))
                 }
             }
-            Store::Lazy { csv, .. } => csv.text_pass(i),
+            Store::Lazy { csv, .. } => {
+                self.check_layout()?;
+                csv.text_pass(i)
+            }
         }
     }
 
@@ -436,9 +479,12 @@ impl Table {
                 return Ok(keys_of_numbers(name, ca));
             }
         }
-        if let Store::Lazy { csv, .. } = &self.store {
-            let info = self.column(i)?;
-            let (codes, names) = csv.key_pass(i, info.kind == ColumnKind::Number, self.height)?;
+        if let Store::Lazy { csv, infos } = &self.store {
+            self.check_layout()?;
+            let (codes, names, info) = csv.key_pass(i, &self.names[i], &self.letters[i], self.height())?;
+            if let Some(slot) = infos.get(i) {
+                let _ = slot.set(info);
+            }
             return Ok(Keys { name, codes, names });
         }
         let texts = self.texts(i)?;
@@ -776,8 +822,8 @@ pub(crate) fn from_grid(mut source: Source, grid: &[Vec<RawCell>], header: usize
     let df = DataFrame::new(data_rows.len(), columns).map_err(|e| QceError::input(format!("'{}': {e}", source.file)).with_file(&source.file))?;
     let rows = RowMap::Explicit(data_rows.iter().map(|&r| file_row(r)).collect());
     source.header_row = file_row(header) as usize;
-    let height = data_rows.len();
-    Ok(Table::new(source, names, letters, rows, height, Store::Frame { df, columns: infos }, skip_bad))
+    let layout = Layout { height: data_rows.len(), rows, error: None };
+    Ok(Table::new(source, names, letters, Some(layout), Store::Frame { df, columns: infos }, skip_bad))
 }
 
 /// Build a table from a polars frame read as is (parquet): the header is row 1, data rows
@@ -832,7 +878,8 @@ pub(crate) fn from_frame(source: Source, df: DataFrame, skip_bad: bool) -> Resul
         columns.push(series.into_column());
     }
     let df = DataFrame::new(height, columns).map_err(fail)?;
-    Ok(Table::new(source, names, letters, RowMap::Contiguous { first: 2 }, height, Store::Frame { df, columns: infos }, skip_bad))
+    let layout = Layout { height, rows: RowMap::Contiguous { first: 2 }, error: None };
+    Ok(Table::new(source, names, letters, Some(layout), Store::Frame { df, columns: infos }, skip_bad))
 }
 
 #[cfg(test)]

@@ -153,4 +153,42 @@ mod tests {
     fn zero_total_is_an_analysis_error() {
         assert!(pareto(&names(&["a"]), &[0.0], None, "Other").is_err());
     }
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn ordering_and_percentages(counts in prop::collection::vec(0u32..50, 1..15), cut in prop::option::of(0.0f64..30.0)) {
+                prop_assume!(counts.iter().any(|c| *c > 0));
+                let names: Vec<String> = (0..counts.len()).map(|i| format!("c{i}")).collect();
+                let cf: Vec<f64> = counts.iter().map(|c| *c as f64).collect();
+                let p = pareto(&names, &cf, cut, "Other").unwrap();
+                let total: f64 = cf.iter().sum();
+                prop_assert_eq!(p.total, total);
+                prop_assert_eq!(p.categories.iter().map(|c| c.count).sum::<f64>(), total);
+                prop_assert_eq!(p.categories.last().unwrap().cumulative_percent, 100.0);
+                let real: Vec<&Category> = p.categories.iter().filter(|c| !c.other).collect();
+                for w in real.windows(2) {
+                    // descending; ties in first-appearance order
+                    prop_assert!(w[0].count > w[1].count || (w[0].count == w[1].count && names.iter().position(|n| *n == w[0].name) < names.iter().position(|n| *n == w[1].name)));
+                }
+                for w in p.categories.windows(2) {
+                    prop_assert!(w[0].cumulative_percent <= w[1].cumulative_percent + 1e-12);
+                }
+                if let Some(o) = p.categories.iter().position(|c| c.other) {
+                    prop_assert_eq!(o, p.categories.len() - 1);
+                }
+                // vital few: the shortest prefix reaching 80%
+                let k = p.vital_few.len();
+                prop_assert!(p.categories[k - 1].cumulative_percent >= 80.0 - 1e-9);
+                if k > 1 {
+                    prop_assert!(p.categories[k - 2].cumulative_percent < 80.0);
+                }
+            }
+        }
+    }
+
 }

@@ -1,7 +1,7 @@
 //! Capability output: the Minitab-like text report (zh/en), the warnings, and the
 //! capability sixpack figure (SVG/PNG).
 
-use crate::capability::dist::{self, DistKind};
+use crate::capability::dist::DistKind;
 use crate::capability::{CapabilityResult, Model, Options, StageCapability};
 use crate::dataset::Subgroups;
 use crate::i18n::Lang;
@@ -11,7 +11,7 @@ mod figure;
 pub use figure::write_figure;
 
 /// Level of the normality test under which the data are called non-normal.
-const NORMALITY_ALPHA: f64 = 0.05;
+const NORMALITY_ALPHA: f64 = crate::capability::NON_NORMAL_P;
 
 /// Human-readable report of every stage and the comparison.
 pub fn text_report(res: &CapabilityResult, column: &str, lang: Lang) -> String {
@@ -184,9 +184,13 @@ fn verdict(st: &StageCapability, lang: Lang) -> Option<String> {
         k if k >= 0.67 => lang.t("能力不足（0.67–1.00）", "inadequate (0.67–1.00)"),
         _ => lang.t("能力严重不足（< 0.67）", "very poor (< 0.67)"),
     };
+    let caveat = match (&st.normality, &st.distribution, &st.transform) {
+        (Some(nm), None, None) if nm.p_value < NORMALITY_ALPHA => lang.t("；但数据非正态，此结论需用非正态方法复核", "; but the data are not normal: confirm with a non-normal method"),
+        _ => "",
+    };
     Some(match lang {
-        Lang::Zh => format!("结论：{name} = {}，{grade}\n", fmt3(k)),
-        Lang::En => format!("Verdict: {name} = {}, {grade}\n", fmt3(k)),
+        Lang::Zh => format!("结论：{name} = {}，{grade}{caveat}\n", fmt3(k)),
+        Lang::En => format!("Verdict: {name} = {}, {grade}{caveat}\n", fmt3(k)),
     })
 }
 
@@ -260,8 +264,7 @@ pub fn warnings(res: &CapabilityResult, sg: &Subgroups, opts: &Options, lang: La
         let label = if st.name == "all" { String::new() } else { format!("[{}] ", st.name) };
         if opts.model == Model::Normal {
             if let Some(nm) = st.normality.as_ref().filter(|n| n.p_value < NORMALITY_ALPHA) {
-                let fits = dist::all_fits(sg.stage_values(span));
-                let best = fits.iter().find(|f| f.distribution != DistKind::Normal);
+                let best = st.fits.iter().find(|f| f.distribution != DistKind::Normal);
                 let positive = sg.stage_values(span).iter().all(|&x| x > 0.0);
                 let suggestion = match (best, positive) {
                     (Some(b), _) => format!("--dist {} (AD {}) {} --transform box-cox", b.distribution.as_str(), fmt3(b.ad_statistic), lang.t("或", "or")),

@@ -98,8 +98,8 @@ impl ControlFigure<'_> {
         let ticks = plot::nice_ticks(frame.y.0, frame.y.1, 5);
         frame.axes(root, &y_caption(p.statistic, lang), &ticks)?;
         self.stages(root, p, &frame)?;
-        self.limits(root, p, &frame)?;
         self.data(root, p, &frame)?;
+        self.limits(root, p, &frame)?;
         self.failures(root, p, &frame)?;
         self.right_labels(root, p, &frame)?;
         self.stage_labels(root, p, &frame)?;
@@ -204,7 +204,9 @@ impl ControlFigure<'_> {
         for v in p.violations {
             rules.entry(v.point).or_default().push(v.rule);
         }
-        let by_point: BTreeMap<usize, &Point> = rules.keys().filter_map(|k| p.points.iter().find(|q| q.point == *k).map(|q| (*k, q))).collect();
+        // points are in chart order: find each failed point by binary search
+        let find = |k: usize| p.points.binary_search_by_key(&k, |q| q.point).ok().map(|i| &p.points[i]);
+        let by_point: BTreeMap<usize, &Point> = rules.keys().filter_map(|&k| find(k).map(|q| (k, q))).collect();
         let write = rules.len() <= RULE_TEXT_UP_TO;
         let style = font(11.0, &colors::LIMIT, HPos::Left, VPos::Bottom);
         let mut seen = std::collections::HashSet::new();
@@ -217,10 +219,13 @@ impl ControlFigure<'_> {
                 q.value
             };
             let (x, y) = (f.px(*pt as f64), f.py(y));
-            if !seen.insert((x, y)) {
+            // One marker per marker-sized cell when failures are many (large data): any other
+            // failed point of the cell lies under that marker, and the SVG stays small.
+            let (cell, r) = if write { ((x, y), 3) } else { ((x / 5, y / 5), 2) };
+            if !seen.insert(cell) {
                 continue;
             }
-            root.draw(&Rectangle::new([(x - 3, y - 3), (x + 3, y + 3)], colors::LIMIT.filled())).map_err(plot::err)?;
+            root.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], colors::LIMIT.filled())).map_err(plot::err)?;
             if write {
                 let label = rs.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",");
                 text(root, &label, (x + 4, y - 3), &style)?;
@@ -449,5 +454,40 @@ mod tests {
         let f = Frame::new((0, 0, 100, 100), (0.5, 10.5), (0.0, 1.0));
         let pts: Vec<(f64, f64)> = (1..=10).map(|i| (i as f64, 0.5)).collect();
         assert_eq!(step_path(&pts, &f).len(), 2);
+    }
+
+    #[test]
+    fn large_chart_svg_stays_small() {
+        use crate::dataset::{StageSpan, Subgroups};
+        use crate::spc::{variables_chart, ChartOptions};
+        // 300 000 subgroups of 2, deterministic noise: thousands of test failures.
+        let k = 300_000;
+        let mut state = 88172645463325252u64;
+        let values: Vec<f64> = (0..2 * k)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 11) as f64 / (1u64 << 53) as f64
+            })
+            .collect();
+        let sg = Subgroups {
+            value_name: "x".into(),
+            values,
+            offsets: (0..=k).map(|i| 2 * i).collect(),
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (0..k as u64).collect(),
+            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
+            excluded: vec![],
+            empty_subgroups: vec![],
+            individuals: false,
+        };
+        let chart = variables_chart(&sg, &ChartOptions::new(ChartKind::XbarR)).unwrap();
+        assert!(chart.violations.len() > 1000);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.svg");
+        draw(&chart, &ChartStyle { title: "big".into(), lang: Lang::En }, &path).unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        assert!(size < 2_000_000, "SVG of {size} bytes");
     }
 }

@@ -5,7 +5,7 @@
 //! Every text that comes from a data file or the project file goes through [`esc`].
 
 use crate::evidence::compare::{mean_p, num_at, Change, Comparison};
-use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, pct_text};
+use crate::evidence::compare_text::{fixed, index_text, mean_diff_ci, p_text, p_cell, pct_text, ppm_text};
 use crate::evidence::report::{Report, Section};
 use crate::i18n::Lang;
 use serde_json::Value;
@@ -80,7 +80,7 @@ th{background:var(--soft);font-weight:600;color:#323f4b}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .yes{color:var(--ok);font-weight:700}.no{color:var(--bad);font-weight:700}
 .fig{margin:10px 0 16px;text-align:center;page-break-inside:avoid}
-.fig img{max-width:100%;border:1px solid var(--line);border-radius:4px}
+.fig img{max-width:100%;max-height:560px;border:1px solid var(--line);border-radius:4px}
 .fig .cap{font-size:12px;color:var(--mute);margin-top:4px}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:14px}
 .chk{border-radius:6px;padding:8px 12px;margin:8px 0;border:1px solid}
@@ -113,9 +113,9 @@ pub fn report_page(r: &Report, out: &Path, lang: Lang) -> String {
     check(&mut h, r, out, lang);
     act(&mut h, r, lang);
     checklist(&mut h, r, lang);
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<footer>{} {} · {} · {}</footer></div></body></html>\n",
+        "<footer>{} {} · {} · {}</footer></div></body></html>",
         lang.t("由", "Made by"),
         esc(&r.generator),
         lang.t("全部数字见同目录 report.json；图表文件见 charts/", "every number is in report.json next to this page; chart files in charts/"),
@@ -127,8 +127,9 @@ pub fn report_page(r: &Report, out: &Path, lang: Lang) -> String {
 fn header(h: &mut String, r: &Report, lang: Lang) {
     let i = &r.project.info;
     let _ = write!(h, "<header class=\"top\"><div class=\"kicker\">{}</div><h1>{}</h1><div class=\"meta\">", lang.t("质量攻关项目 · 统计证据报告", "Quality breakthrough project · statistical evidence"), esc(&i.name));
+    let colon = lang.t("：", ": ");
     let mut item = |k: &str, v: String| {
-        let _ = write!(h, "<span>{}：<b>{}</b></span>", k, v);
+        let _ = write!(h, "<span>{k}{colon}<b>{v}</b></span>");
     };
     item(lang.t("企业", "Enterprise"), esc(&i.enterprise));
     item(lang.t("主题", "Theme"), esc(i.theme.label(lang)));
@@ -148,7 +149,8 @@ fn first_comparison(r: &Report) -> Option<&Comparison> {
     r.sections.iter().find_map(|s| s.comparison.as_ref())
 }
 
-fn goal_value(x: f64, unit: &str) -> String {
+/// A goal figure for people: 2 decimals below 10, 1 below 100, none above; with its unit.
+pub fn goal_value(x: f64, unit: &str) -> String {
     let v = if x.abs() >= 100.0 { format!("{x:.0}") } else if x.abs() >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") };
     format!("{v}{}", if unit.is_empty() { String::new() } else { format!(" {}", esc(unit)) })
 }
@@ -187,7 +189,7 @@ fn cards(h: &mut String, r: &Report, lang: Lang) {
         cpk.unwrap_or_else(|| "—".into()),
         ppk.unwrap_or_default()
     );
-    let ppm = c.and_then(|c| c.ppm_expected.as_ref()).map(|k| format!("{:.0} → {:.0}", k.before, k.after));
+    let ppm = c.and_then(|c| c.ppm_expected.as_ref()).map(|k| format!("{} → {}", ppm_text(k.before), ppm_text(k.after)));
     let sig = c.map(|c| {
         let mp = mean_p(c).map(p_text).unwrap_or_else(|| "—".into());
         let sp = c.bonett.as_ref().map(|b| p_text(b.p_value)).unwrap_or_else(|| "—".into());
@@ -233,7 +235,7 @@ fn plan(h: &mut String, r: &Report, out: &Path, lang: Lang) {
                 (lang.t("最大值", "Max"), s.describe.max.map(|x| fixed(x, c.decimals)).unwrap_or_default()),
                 ("Cpk", cap("cpk").map(index_text).unwrap_or_else(|| "—".into())),
                 ("Ppk", cap("ppk").map(index_text).unwrap_or_else(|| "—".into())),
-                ("PPM", s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into())),
+                ("PPM", s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(ppm_text).unwrap_or_else(|| "—".into())),
             ];
             for (k, _) in &cells {
                 let _ = write!(h, "<th class=\"n\">{}</th>", esc(k));
@@ -372,7 +374,7 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
             lang.t("请核对基线数据的来源与统计口径。", "Check where the claimed baseline comes from and how it was computed.")
         );
     }
-    let _ = write!(h, "<h3>{}</h3><table><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>", lang.t("印证材料：输入数据", "Supporting evidence: input data"), lang.t("文件", "File"), "SHA-256", lang.t("行数", "Rows"), lang.t("使用", "Used"), lang.t("剔除及原因", "Excluded and why"));
+    let _ = write!(h, "<h3>{}</h3><table><tr><th>{}</th><th>SHA-256</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>", lang.t("印证材料：输入数据", "Supporting evidence: input data"), lang.t("文件", "File"), lang.t("行数", "Rows"), lang.t("使用", "Used"), lang.t("剔除及原因", "Excluded and why"));
     for f in &r.inputs {
         let excluded = if let Some(e) = &f.error {
             format!("<span class=\"err\">{}</span>", esc(e))
@@ -399,7 +401,7 @@ fn checklist(h: &mut String, r: &Report, lang: Lang) {
         match (&a.result, &a.error) {
             (Some(v), _) => audit_flags(h, &a.data, v, lang),
             (None, Some(e)) => {
-                let _ = write!(h, "<p class=\"muted\">{}：{}</p>", esc(&a.data), esc(e));
+                let _ = write!(h, "<p class=\"muted\">{}{}{}</p>", esc(&a.data), lang.t("：", ": "), esc(e));
             }
             _ => {}
         }
@@ -420,15 +422,16 @@ fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
     let flags = v.get("flags").and_then(Value::as_array).cloned().unwrap_or_default();
     let checks = v.get("checks").and_then(Value::as_array).cloned().unwrap_or_default();
     if flags.is_empty() {
-        let _ = write!(h, "<p>{}：<span class=\"yes\">✓ {}</span>（{} {}）</p>", esc(data), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
+        let _ = write!(h, "<p>{}{}<span class=\"yes\">✓ {}</span> ({} {})</p>", esc(data), lang.t("：", ": "), lang.t("未发现需要询问的数据特征", "no pattern that deserves a question"), checks.len(), lang.t("项检查", "checks run"));
     }
     for f in &flags {
         let title = [lang_text(f.get("title"), lang), lang_text(f.get("check"), lang)].into_iter().find(|x| !x.is_empty()).unwrap_or_default();
         let stage = f.get("stage").and_then(Value::as_str).map(|s| format!(" · {}", esc(s))).unwrap_or_default();
         let _ = write!(
             h,
-            "<div class=\"chk warn\"><div class=\"t\">{}：{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
+            "<div class=\"chk warn\"><div class=\"t\">{}{}{}{stage}</div><div class=\"m\">{}</div><div class=\"a\">{}{}</div></div>",
             esc(data),
+            lang.t("：", ": "),
             esc(&title),
             esc(&lang_text(f.get("explanation"), lang)),
             lang.t("需询问：", "Question: "),
@@ -444,6 +447,7 @@ fn audit_flags(h: &mut String, data: &str, v: &Value, lang: Lang) {
             "pass" => format!("<span class=\"yes\">{}</span>", lang.t("通过", "pass")),
             "flag" => format!("<span class=\"no\">{}</span>", lang.t("提示", "flag")),
             "not_applicable" => format!("<span class=\"muted\">{}</span>", lang.t("不适用", "n/a")),
+            "not_enough_data" => format!("<span class=\"muted\">{}</span>", lang.t("数据不足", "too few data")),
             other => esc(other),
         };
         let _ = write!(
@@ -469,7 +473,7 @@ fn figure(h: &mut String, out: &Path, rel: &str, caption: &str) {
 }
 
 fn section_body(h: &mut String, s: &Section, out: &Path, lang: Lang) {
-    let _ = write!(h, "<h3>{} {}：{}</h3>", lang.t("分析", "Analysis"), s.number, esc(&s.title));
+    let _ = write!(h, "<h3>{} {}{}{}</h3>", lang.t("分析", "Analysis"), s.number, lang.t("：", ": "), esc(&s.title));
     if let Some(e) = &s.error {
         let _ = write!(
             h,
@@ -485,6 +489,8 @@ fn section_body(h: &mut String, s: &Section, out: &Path, lang: Lang) {
         match s.kind.as_str() {
             "pareto" => pareto_table(h, v, lang),
             "test" => test_table(h, v, lang),
+            "capability" => capability_table(h, v, lang),
+            "chart" => chart_table(h, v, lang),
             _ => {}
         }
     }
@@ -534,7 +540,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         let cap = |k: &str| s.capability.as_ref().and_then(|v| num_at(v, &[k]));
         let signals = match s.stable {
             None => "—".to_string(),
-            Some(true) => format!("<span class=\"yes\">0</span>"),
+            Some(true) => "<span class=\"yes\">0</span>".to_string(),
             Some(false) => format!("<span class=\"no\">{}</span>", s.violations.location.len() + s.violations.dispersion.len()),
         };
         let _ = write!(
@@ -552,7 +558,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
             ci_text(s.capability.as_ref(), "cpk"),
             cap("ppk").map(index_text).unwrap_or_else(|| "—".into()),
             ci_text(s.capability.as_ref(), "ppk"),
-            s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(|x| format!("{x:.0}")).unwrap_or_else(|| "—".into()),
+            s.capability.as_ref().and_then(|v| num_at(v, &["ppm", "expected_overall", "total"])).map(ppm_text).unwrap_or_else(|| "—".into()),
         );
     }
     h.push_str("</table>");
@@ -571,8 +577,9 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         Some(false) => " <span class=\"no\">✗</span>",
         None => "",
     };
-    let mp = mean_p(c).map(|p| format!("{p:.4}")).unwrap_or_else(|| "—".into());
-    let mci = mean_diff_ci(c).map(|[a, b]| format!("{} [{}, {}]", lang.t("差值", "diff."), fixed(a, d), fixed(b, d))).unwrap_or_default();
+    let mp = mean_p(c).map(p_cell).unwrap_or_else(|| "—".into());
+    let what = if c.mean_method == "mann-whitney" { lang.t("位置偏移", "shift") } else { lang.t("差值", "diff.") };
+    let mci = mean_diff_ci(c).map(|[a, b]| format!("{what} [{}, {}]", fixed(a, d), fixed(b, d))).unwrap_or_default();
     let method = if c.mean_method == "mann-whitney" { "Mann–Whitney" } else { "Welch t" };
     let _ = write!(
         h,
@@ -584,10 +591,10 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         better(&c.mean)
     );
     let (bp, bci) = match &c.bonett {
-        Some(b) => (format!("{:.4}", b.p_value), format!("σ{}/σ{} [{}, {}]", lang.t("后", "a"), lang.t("前", "b"), fixed(1.0 / b.ci[1], 3), fixed(1.0 / b.ci[0], 3))),
+        Some(b) => (p_cell(b.p_value), format!("σ{}/σ{} [{}, {}]", lang.t("后", "a"), lang.t("前", "b"), fixed(1.0 / b.ci[1], 3), fixed(1.0 / b.ci[0], 3))),
         None => ("—".into(), String::new()),
     };
-    let lev = c.levene.as_ref().and_then(|l| num_at(l, &["p_value"])).map(|p| format!("; Levene p = {p:.4}")).unwrap_or_default();
+    let lev = c.levene.as_ref().and_then(|l| num_at(l, &["p_value"])).map(|p| format!("; Levene p = {}", p_cell(p))).unwrap_or_default();
     let _ = write!(
         h,
         "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td>Bonett{lev}</td><td class=\"n\">{bp}</td><td>{bci}</td></tr>",
@@ -603,7 +610,7 @@ fn comparison(h: &mut String, c: &Comparison, lang: Lang) {
         }
     }
     if let Some(k) = &c.ppm_expected {
-        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{:.0}</td><td class=\"n\">{:.0}</td><td class=\"n\">{}{}</td><td></td><td></td><td></td></tr>", lang.t("预期 PPM", "Expected PPM"), k.before, k.after, pct_text(k.percent), better(k));
+        let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td></td><td></td><td></td></tr>", lang.t("预期 PPM", "Expected PPM"), ppm_text(k.before), ppm_text(k.after), pct_text(k.percent), better(k));
     }
     h.push_str("</table>");
     if let Some(hst) = &c.historical {
@@ -648,11 +655,51 @@ fn pareto_table(h: &mut String, v: &Value, lang: Lang) {
     }
 }
 
+fn capability_table(h: &mut String, v: &Value, lang: Lang) {
+    let Some(stages) = v.get("stages").and_then(Value::as_array) else { return };
+    let _ = write!(
+        h,
+        "<table><tr><th>{}</th><th class=\"n\">N</th><th class=\"n\">{}</th><th class=\"n\">Cp</th><th class=\"n\">Cpk</th><th class=\"n\">Pp</th><th class=\"n\">Ppk</th><th class=\"n\">{}</th></tr>",
+        lang.t("阶段", "Stage"),
+        lang.t("均值", "Mean"),
+        lang.t("预期 PPM", "Exp. PPM")
+    );
+    for st in stages {
+        let f = |k: &str| num_at(st, &[k]).map(index_text).unwrap_or_else(|| "—".into());
+        let _ = write!(
+            h,
+            "<tr><td><b>{}</b></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td></tr>",
+            esc(st.get("name").and_then(Value::as_str).unwrap_or_default()),
+            num_at(st, &["n"]).map(|n| format!("{n}")).unwrap_or_default(),
+            num_at(st, &["mean"]).map(|m| crate::render::fmt_num(Some(m))).unwrap_or_default(),
+            f("cp"),
+            f("cpk"),
+            ci_text(Some(st), "cpk"),
+            f("pp"),
+            f("ppk"),
+            ci_text(Some(st), "ppk"),
+            num_at(st, &["ppm", "expected_overall", "total"]).map(ppm_text).unwrap_or_else(|| "—".into())
+        );
+    }
+    h.push_str("</table>");
+}
+
+fn chart_table(h: &mut String, v: &Value, lang: Lang) {
+    let Some(stages) = v.get("stages").and_then(Value::as_array) else { return };
+    let violations = v.get("violations").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
+    let _ = write!(h, "<table><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">LCL</th><th class=\"n\">UCL</th></tr>", lang.t("阶段", "Stage"), lang.t("中心线", "Center"));
+    for st in stages {
+        let f = |k: &str| num_at(st, &[k]).map(|x| crate::render::fmt_num(Some(x))).unwrap_or_else(|| "—".into());
+        let _ = write!(h, "<tr><td><b>{}</b></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>", esc(st.get("name").and_then(Value::as_str).unwrap_or_default()), f("center"), f("lcl"), f("ucl"));
+    }
+    let _ = write!(h, "</table><p>{}{violations}</p>", lang.t("判异信号数：", "Signals: "));
+}
+
 fn test_table(h: &mut String, v: &Value, lang: Lang) {
     let s = |k: &str| v.get(k).map(|x| match x {
         Value::String(s) => s.clone(),
         Value::Null => "—".into(),
-        Value::Number(n) => n.as_f64().map(|f| format!("{}", crate::render::fmt_num(Some(f)))).unwrap_or_default(),
+        Value::Number(n) => n.as_f64().map(|f| crate::render::fmt_num(Some(f))).unwrap_or_default(),
         other => other.to_string(),
     }).unwrap_or_default();
     let _ = write!(

@@ -5,7 +5,7 @@
 //! category of the first stage keeps an accent colour in every panel, so a reviewer sees at
 //! once whether the main defect was cut.
 
-use super::font::{ensure_bitmap_font, SVG_FAMILY};
+use super::font::{ensure_bitmap_font, ensure_svg_font, SVG_FAMILY};
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
 use crate::pareto::Pareto;
@@ -42,9 +42,8 @@ pub fn draw(path: &Path, title: &str, axis_label: &str, panels: &[Panel<'_>], la
     let fail = |e: String| QceError::input(format!("cannot write chart '{shown}': {e}")).with_file(&shown);
     match ext.as_str() {
         "svg" => {
-            // plotters measures text with the registered font even for SVG; without a CJK
-            // font, drawing is still attempted (and fails with plotters' message).
-            let _ = ensure_bitmap_font();
+            // plotters measures text with the registered font even for SVG
+            ensure_svg_font()?;
             let root = SVGBackend::new(path, size).into_drawing_area();
             paint(&root, title, axis_label, panels, &widths, focus.as_deref(), lang).map_err(fail)?;
             root.present().map_err(|e| fail(e.to_string()))
@@ -60,7 +59,7 @@ pub fn draw(path: &Path, title: &str, axis_label: &str, panels: &[Panel<'_>], la
 }
 
 fn panel_width(n: usize) -> u32 {
-    (n as u32 * 78 + 190).clamp(560, 1300)
+    (n as u32 * 66 + 170).clamp(540, 1000)
 }
 
 fn font(size: f64) -> TextStyle<'static> {
@@ -156,6 +155,9 @@ fn draw_panel<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, area: &DrawingA
     // Cumulative percent beside each point (skip the last, always 100%); moved right of the
     // point when it would sit on the bar's count label.
     for (i, c) in cats.iter().enumerate().take(cats.len().saturating_sub(1)) {
+        if c.count == 0.0 || c.cumulative_percent >= 99.95 {
+            continue; // nothing new to say on a flat or finished line
+        }
         let (px, py) = chart.backend_coord(&(i as f64 + 0.38, to_y(c.cumulative_percent)));
         let (_, bar_top) = chart.backend_coord(&(i as f64, c.count));
         let t = format!("{}%", (c.cumulative_percent * 10.0).round() / 10.0);
@@ -186,11 +188,17 @@ fn draw_panel<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, area: &DrawingA
         let (b, _) = chart.backend_coord(&(1.0, 0.0));
         (b - a).max(20) as f64
     };
+    // The largest size (13 down to 10 px) at which every label fits in two lines unclipped.
+    let label_size = [13.0, 12.0, 11.0, 10.0]
+        .into_iter()
+        .find(|&sz| cats.iter().all(|c| wrap_label(&c.name, slot, sz).iter().all(|l| !l.ends_with('…'))))
+        .unwrap_or(10.0);
     for (i, c) in cats.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(i as f64, 0.0));
-        let lines = wrap_label(&c.name, slot, 13.0);
+        let lines = wrap_label(&c.name, slot, label_size);
         for (k, line) in lines.iter().enumerate() {
-            root.draw(&Text::new(line.clone(), (px, py + 6 + 16 * k as i32), font(13.0).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(e)?;
+            let y = py + 6 + (label_size as i32 + 3) * k as i32;
+            root.draw(&Text::new(line.clone(), (px, y), font(label_size).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(e)?;
         }
     }
     let _ = lang;
@@ -252,14 +260,21 @@ fn wrap_label(name: &str, slot: f64, size: f64) -> Vec<String> {
         return vec![name.to_string()];
     }
     let chars: Vec<char> = name.chars().collect();
-    // Break at the space nearest the middle, else at the width limit.
-    let mid = chars.len() / 2;
+    let has_space = chars.iter().any(|c| c.is_whitespace());
+    let is_cjk = chars.iter().any(|c| (*c as u32) >= 0x2E80);
+    if !has_space && !is_cjk {
+        // One Latin word: never break it; clip it with an ellipsis.
+        return vec![clip(name, room, size)];
+    }
+    // Break at the space nearest the middle, else (CJK) at the width limit.
+    let width_of = |a: usize, b: usize| text_width(&chars[a..b].iter().collect::<String>(), size);
     let brk = chars
         .iter()
         .enumerate()
         .filter(|(_, c)| c.is_whitespace())
         .map(|(i, _)| i)
-        .min_by_key(|i| i.abs_diff(mid))
+        // the break that makes the wider of the two lines narrowest
+        .min_by(|&a, &b| width_of(0, a).max(width_of(a, chars.len())).total_cmp(&width_of(0, b).max(width_of(b, chars.len()))))
         .unwrap_or_else(|| fit(&chars, room, size).max(1));
     let first: String = chars[..brk].iter().collect::<String>().trim().to_string();
     let second: String = chars[brk..].iter().collect::<String>().trim().to_string();

@@ -187,17 +187,25 @@ impl Frame {
     }
 }
 
-/// About `target` round tick values covering [lo, hi] (steps 1, 2, 2.5, 5 × 10^k).
+/// About `target` round tick values covering [lo, hi] (steps 1, 2, 5 × 10^k).
 pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     if !(hi > lo) || !lo.is_finite() || !hi.is_finite() {
         return vec![lo];
     }
-    let raw = (hi - lo) / target.max(1) as f64;
+    let target = target.max(2);
+    let raw = (hi - lo) / target as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
-    let first = (lo / step).ceil() as i64;
-    let last = (hi / step).floor() as i64;
-    (first..=last).map(|i| i as f64 * step).collect()
+    let ticks = |step: f64| -> Vec<f64> {
+        let first = (lo / step - 1e-9).ceil() as i64;
+        let last = (hi / step + 1e-9).floor() as i64;
+        (first..=last).map(|i| i as f64 * step).collect()
+    };
+    // the round step whose tick count is closest to the target (the larger step on ties)
+    [10.0, 5.0, 2.0, 1.0]
+        .iter()
+        .map(|m| ticks(m * mag))
+        .min_by_key(|t| t.len().abs_diff(target))
+        .unwrap_or_default()
 }
 
 /// A tick label with just the decimals its step needs ("74.01", "0.025", "1200").
@@ -241,7 +249,8 @@ mod tests {
     fn ticks_are_round() {
         assert_eq!(nice_ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
         let t = nice_ticks(73.985, 74.02, 5);
-        assert!(t.len() >= 4 && t.len() <= 8, "{t:?}");
+        assert!(t.len() >= 3 && t.len() <= 8, "{t:?}");
+        assert!(t.iter().all(|&x| (73.985..=74.02).contains(&x)));
         assert_eq!(fmt_tick(74.01, 0.01), "74.01");
         assert_eq!(fmt_tick(0.025, 0.025), "0.025");
         assert_eq!(fmt_tick(1200.0, 200.0), "1200");

@@ -8,7 +8,7 @@
 
 use super::constants::d2;
 use super::variables::{judge, StageParams};
-use super::{limits_stage, ChartKind, ChartOptions, ChartResult, Point, StageLimits};
+use super::{limits_stage, ChartKind, ChartOptions, ChartResult, Point};
 use crate::dataset::StageSpan;
 use crate::error::{QceError, Result};
 use std::collections::BTreeMap;
@@ -49,9 +49,11 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         }
     }
     let l = opts.nsigma;
+    let names = super::labels(&data.labels);
     let mut points = Vec::with_capacity(data.counts.len());
     for (si, st) in data.stages.iter().enumerate() {
         let (p, sigma_z) = params[si];
+        let stage_name = super::Label::from(&st.name);
         for i in st.start..st.end {
             let (x, n) = (data.counts[i], data.sizes[i]);
             let (value, center, s) = point_stat(opts.kind, x, n, p.center);
@@ -64,8 +66,8 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
             }
             points.push(Point {
                 point: i + 1,
-                stage: st.name.clone(),
-                label: data.labels[i].clone(),
+                stage: stage_name.clone(),
+                label: names[i].clone(),
                 n,
                 value,
                 center,
@@ -97,7 +99,6 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         ChartKind::C | ChartKind::U => "poisson",
         _ => "laney",
     };
-    let _: &[StageLimits] = &stages;
     Ok(ChartResult {
         chart: opts.kind,
         sigma_method: method.into(),

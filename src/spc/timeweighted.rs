@@ -3,7 +3,7 @@
 //! beyond the limits) applies.
 
 use super::nelson::{describe, Violation};
-use super::variables::{stage_line, stage_of, StageParams};
+use super::variables::{stage_labels, stage_line, stage_of, StageParams};
 use super::{ChartOptions, ChartResult, Point};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
@@ -30,6 +30,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
     check(opts)?;
     let (lambda, l) = (opts.lambda, opts.nsigma);
     let stage_idx = stage_of(sg);
+    let (names, stage_names) = (super::labels(&sg.labels), stage_labels(sg));
     let mut points = Vec::with_capacity(sg.len());
     let mut z = 0.0;
     let mut j = 0i32;
@@ -47,8 +48,8 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
         let w = l * se * (lambda / (2.0 - lambda) * (1.0 - (1.0 - lambda).powi(2 * j))).sqrt();
         points.push(Point {
             point: i + 1,
-            stage: sg.stages[si].name.clone(),
-            label: sg.labels[i].clone(),
+            stage: stage_names[si].clone(),
+            label: names[i].clone(),
             n,
             value: z,
             center: p.center,
@@ -83,6 +84,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
 pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], sigma_method: String) -> Result<ChartResult> {
     check(opts)?;
     let stage_idx = stage_of(sg);
+    let (names, stage_names) = (super::labels(&sg.labels), stage_labels(sg));
     let mut points = Vec::with_capacity(sg.len());
     let (mut cp, mut cm) = (0.0f64, 0.0f64);
     for i in 0..sg.len() {
@@ -99,8 +101,8 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
         cm = (x - (p.center - k) + cm).min(0.0);
         points.push(Point {
             point: i + 1,
-            stage: sg.stages[si].name.clone(),
-            label: sg.labels[i].clone(),
+            stage: stage_names[si].clone(),
+            label: names[i].clone(),
             n,
             value: x,
             center: 0.0,

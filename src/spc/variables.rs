@@ -46,11 +46,13 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         ChartKind::Cusum => return super::timeweighted::cusum(sg, opts, &params, sigma_method),
         _ => {}
     }
-    let (statistic, main) = if opts.kind == ChartKind::IMr { ("i", location_panel(sg, opts, &params, "i")) } else { ("xbar", location_panel(sg, opts, &params, "xbar")) };
+    let names = Names { points: super::labels(&sg.labels), stages: stage_labels(sg) };
+    let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
+    let main = location_panel(sg, opts, &params, statistic, &names);
     let disp = match opts.kind {
-        ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range),
-        ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd),
-        _ => moving_range_panel(sg, opts, &params),
+        ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range, &names),
+        ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd, &names),
+        _ => moving_range_panel(sg, opts, &params, &names),
     };
     Ok(ChartResult {
         chart: opts.kind,
@@ -160,6 +162,17 @@ pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleS
     v
 }
 
+/// Point labels and stage names, made once and shared by both panels.
+struct Names {
+    points: Vec<super::Label>,
+    stages: Vec<super::Label>,
+}
+
+/// Stage names as shared labels.
+pub(crate) fn stage_labels(sg: &Subgroups) -> Vec<super::Label> {
+    sg.stages.iter().map(|s| super::Label::from(&s.name)).collect()
+}
+
 /// Index of the stage of each subgroup.
 pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
     let mut out = vec![0usize; sg.len()];
@@ -170,8 +183,9 @@ pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
 }
 
 /// The X̄ (or I) panel.
-fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str) -> Panel {
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, labels: &Names) -> Panel {
     let stage_idx = stage_of(sg);
+    let (names, stage_names) = (&labels.points, &labels.stages);
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
         .map(|i| {
@@ -181,8 +195,8 @@ fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], s
             let se = p.sigma / (n as f64).sqrt();
             Point {
                 point: i + 1,
-                stage: sg.stages[stage_idx[i]].name.clone(),
-                label: sg.labels[i].clone(),
+                stage: stage_names[stage_idx[i]].clone(),
+                label: names[i].clone(),
                 n: n as f64,
                 value: if n == 1 { x[0] } else { crate::num::mean(x) },
                 center: p.center,
@@ -209,8 +223,9 @@ fn dispersion_rules(rules: &RuleSet) -> RuleSet {
 }
 
 /// The R or S panel: per-point center and limits from σ and nᵢ.
-fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion) -> Panel {
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, labels: &Names) -> Panel {
     let stage_idx = stage_of(sg);
+    let (names, stage_names) = (&labels.points, &labels.stages);
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
         .map(|i| {
@@ -225,8 +240,8 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
             let usable = n >= 2;
             Point {
                 point: i + 1,
-                stage: sg.stages[stage_idx[i]].name.clone(),
-                label: sg.labels[i].clone(),
+                stage: stage_names[stage_idx[i]].clone(),
+                label: names[i].clone(),
                 n: n as f64,
                 value: if usable { value } else { f64::NAN },
                 center: cf * s,
@@ -243,8 +258,9 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
 }
 
 /// The MR panel: moving ranges inside each stage, from the stage's second point on.
-fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams]) -> Panel {
+fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], labels: &Names) -> Panel {
     let l = opts.nsigma;
+    let (names, stage_names) = (&labels.points, &labels.stages);
     let mut points = Vec::with_capacity(sg.len());
     for (si, st) in sg.stages.iter().enumerate() {
         let s = params[si].sigma;
@@ -252,8 +268,8 @@ fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams
             let (a, b) = (sg.subgroup(i - 1)[0], sg.subgroup(i)[0]);
             points.push(Point {
                 point: i + 1,
-                stage: st.name.clone(),
-                label: sg.labels[i].clone(),
+                stage: stage_names[si].clone(),
+                label: names[i].clone(),
                 n: 2.0,
                 value: (b - a).abs(),
                 center: d2(2) * s,
@@ -349,5 +365,61 @@ mod tests {
         assert!((r.stages[0].ucl.unwrap() - 3.0 * 2.0 / 2f64.sqrt()).abs() < 1e-14);
         let d = r.dispersion.unwrap();
         assert!((d.stages[0].center.unwrap() - c4(2) * 2.0).abs() < 1e-14);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn groups() -> impl Strategy<Value = Vec<Vec<f64>>> {
+            prop::collection::vec(prop::collection::vec(-1000.0f64..1000.0, 2..6), 3..20)
+        }
+
+        proptest! {
+            #[test]
+            fn limits_widen_as_sigma_grows(gs in groups(), s1 in 0.01f64..100.0, factor in 1.01f64..10.0) {
+                let k = gs.len();
+                let sg = sg_of(&gs, &[("all", 0, k)]);
+                for kind in [ChartKind::XbarR, ChartKind::XbarS] {
+                    let mut o = ChartOptions::new(kind);
+                    o.sigma_value = Some(s1);
+                    let a = variables_chart(&sg, &o).unwrap();
+                    o.sigma_value = Some(s1 * factor);
+                    let b = variables_chart(&sg, &o).unwrap();
+                    for (p, q) in a.points.iter().zip(&b.points) {
+                        prop_assert!(q.ucl.unwrap() > p.ucl.unwrap() && q.lcl.unwrap() < p.lcl.unwrap());
+                    }
+                    let (da, db) = (a.dispersion.unwrap(), b.dispersion.unwrap());
+                    for (p, q) in da.points.iter().zip(&db.points) {
+                        prop_assert!(q.ucl.unwrap() > p.ucl.unwrap() && q.lcl.unwrap() <= p.lcl.unwrap() + 1e-12 * p.ucl.unwrap());
+                    }
+                }
+            }
+
+            #[test]
+            fn shifting_the_data_shifts_every_limit(gs in groups(), shift in -1000.0f64..1000.0) {
+                let k = gs.len();
+                prop_assume!(gs.iter().any(|g| g.iter().any(|&x| x != g[0])));
+                let shifted: Vec<Vec<f64>> = gs.iter().map(|g| g.iter().map(|x| x + shift).collect()).collect();
+                let (a0, b0) = (sg_of(&gs, &[("all", 0, k)]), sg_of(&shifted, &[("all", 0, k)]));
+                for kind in [ChartKind::XbarR, ChartKind::XbarS, ChartKind::Ewma] {
+                    let o = ChartOptions::new(kind);
+                    let (a, b) = (variables_chart(&a0, &o).unwrap(), variables_chart(&b0, &o).unwrap());
+                    let tol = 1e-9 * (1.0 + shift.abs() + 1000.0);
+                    for (p, q) in a.points.iter().zip(&b.points) {
+                        prop_assert!((q.center - p.center - shift).abs() < tol);
+                        prop_assert!((q.ucl.unwrap() - p.ucl.unwrap() - shift).abs() < tol);
+                        prop_assert!((q.lcl.unwrap() - p.lcl.unwrap() - shift).abs() < tol);
+                        prop_assert!((q.value - p.value - shift).abs() < tol);
+                    }
+                    // the dispersion chart does not move at all
+                    if let (Some(da), Some(db)) = (a.dispersion, b.dispersion) {
+                        for (p, q) in da.points.iter().zip(&db.points) {
+                            prop_assert!((q.ucl.unwrap() - p.ucl.unwrap()).abs() < tol);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -285,7 +285,7 @@ mod tests {
             let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
             let r = prop2(k[0], k[1], k[2], k[3], alt, 0.05, 0.95).unwrap();
             close(r.z, c["z"].as_f64().unwrap(), 1e-12, call);
-            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-12, call);
             close(r.ci[0], c["ci"][0].as_f64().unwrap(), 1e-12, call);
             close(r.ci[1], c["ci"][1].as_f64().unwrap(), 1e-12, call);
         }
@@ -318,7 +318,7 @@ mod tests {
             let k: Vec<f64> = c["counts"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
             let alt = Alternative::parse(c["alternative"].as_str().unwrap()).unwrap();
             let r = poisson2(k[0], k[1], k[2], k[3], alt, 0.95).unwrap();
-            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9, call);
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-12, call);
             match c["estimate"].as_f64() {
                 Some(e) => close(r.ratio.unwrap(), e, 1e-12, call),
                 None => assert!(r.ratio.is_none(), "{call}"),

@@ -1,8 +1,9 @@
-//! Terminal-digit preference: are the last recorded digits uniform, as readings of a process
-//! whose spread covers many units of the last digit are?
+//! Terminal-digit preference: are the last recorded digits as even as readings of the process
+//! would make them? Uniform when the spread covers many units of the last digit; when it covers
+//! only a few, the digits expected from a normal fitted to each stage.
 
-use super::{capped, flag, fmt_p, result, sigma_mr, stage_prefix, AuditData, CheckStatus, Outcome, Resolution, Severity, StageData, Text};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
+use super::{capped, flag, fmt_p, result, stage_prefix, AuditData, CheckStatus, Outcome, Resolution, Severity, StageData, Text};
+use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
 
 /// Fewest values tested: 50, and at least 5 expected per digit (Cochran's rule for the χ²
 /// approximation; 10 digits × 5 = 50).
@@ -11,30 +12,71 @@ const MIN_N: usize = 50;
 /// raises a flag from this check in about 1 run in 1000 (a few in 1000 with stages).
 const ALPHA: f64 = 0.001;
 /// Smallest effect flagged: Cohen's w = √(χ²/n) ≥ 0.1 ("small", Cohen 1988 §7.2), so that
-/// with many thousands of values a negligible unevenness (an instrument's converter) is not
-/// flagged as a recording habit.
+/// with many thousands of values a negligible unevenness (an instrument's converter, a
+/// process not quite normal) is not flagged as a recording habit.
 const MIN_W: f64 = 0.1;
-/// Last digits are uniform only when the spread covers the digit's cycle of 10 units: the
-/// Fourier coefficient of a normal density at period P = 10 units is exp(−2π²σ²/P²), which
-/// at σ = 5 units is 0.007 (a negligible χ² non-centrality, ≈ 10⁻⁴·n). Below σ = 5 units the
-/// test is not applicable: the digits are expected to be uneven.
-const MIN_SIGMA_UNITS: f64 = 5.0;
+/// Last digits are uniform when the spread covers the digit's cycle of 10 units: the Fourier
+/// coefficient of a normal density at period P = 10 units is exp(−2π²σ²/P²), 0.007 at σ = 5
+/// units (a negligible χ² non-centrality, ≈ 10⁻⁴·n). From σ = 5 units the expected digits are
+/// uniform. σ here is the narrowest of the stage's sd and its two semi-deviations about the
+/// median (√mean((x − Q2)²) over each half): a skewed process is steep on one side, and that
+/// side decides how even the digits are (lognormal data with sd = 6 units and skewness 2 gave
+/// uneven digits at w ≈ 0.4 when judged by the sd alone).
+const UNIFORM_SIGMA_UNITS: f64 = 5.0;
+/// Between 3 and 5 units the digits are expected uneven, as the fitted normal predicts
+/// (coefficient 0.17 at σ = 3), but only for stages that look normal (|skewness| ≤ 0.5 and
+/// |excess kurtosis| ≤ 1): the expectation hangs on the shape. Otherwise, and below 3 units,
+/// the test is not applicable.
+const MIN_SIGMA_UNITS: f64 = 3.0;
+/// Shape limits for the fitted-normal expectation.
+const MAX_ABS_SKEW: f64 = 0.5;
+const MAX_ABS_KURT: f64 = 1.0;
 
-/// χ² test of the last recorded digit against uniform, on all the data and on each stage
-/// (when there are two or more). σ for the spread condition is MR̄/d2 within stages (the
-/// smallest of the stages for the whole data).
+/// One stage's fitted normal, its narrowest spread and its shape.
+#[derive(Clone, Copy)]
+struct Component {
+    n: usize,
+    mean: f64,
+    sd: f64,
+    /// min(sd, lower and upper semi-deviations about the median).
+    sigma_narrow: f64,
+    /// Looks normal enough for the fitted-normal expectation.
+    normal_shape: bool,
+}
+
+fn component(st: &StageData) -> Option<Component> {
+    if st.values.len() < 4 {
+        return None;
+    }
+    let s = crate::describe::summarize(&st.values, 0);
+    let (mean, sd) = (s.mean?, s.sd?);
+    let median = crate::num::median(&st.values);
+    // Semi-deviations about the median: for a normal each estimates σ (the half-normal's
+    // second moment); a skewed process is narrow on its steep side.
+    let semi = |keep: &dyn Fn(f64) -> bool| {
+        let d: Vec<f64> = st.values.iter().copied().filter(|&x| keep(x)).map(|x| (x - median).powi(2)).collect();
+        if d.is_empty() { 0.0 } else { (crate::num::sum(&d) / d.len() as f64).sqrt() }
+    };
+    let sigma_narrow = sd.min(semi(&|x| x <= median)).min(semi(&|x| x >= median));
+    let normal_shape = s.skewness.is_some_and(|g| g.abs() <= MAX_ABS_SKEW) && s.kurtosis.is_some_and(|k| k.abs() <= MAX_ABS_KURT);
+    Some(Component { n: st.values.len(), mean, sd, sigma_narrow, normal_shape })
+}
+
+/// χ² test of the last recorded digit, on all the data and on each stage (when there are two
+/// or more). The spread condition uses each stage's standard deviation (the marginal spread
+/// is what evens out the digits).
 pub(crate) fn check(stages: &[StageData], res: Option<&Resolution>, data: &AuditData, out: &mut Outcome) {
-    let sigmas: Vec<f64> = stages.iter().filter_map(|s| sigma_mr(&s.values)).collect();
-    let sigma_all = sigmas.iter().copied().fold(f64::INFINITY, f64::min);
+    let comps: Vec<Component> = stages.iter().filter_map(component).collect();
     let all: Vec<usize> = stages.iter().flat_map(|s| s.idx.iter().copied()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let before = out.flags.len();
-    test(&None, &all, sigma_all.is_finite().then_some(sigma_all), res, data, out);
+    test(&None, &all, &comps, res, data, out);
     let whole_flagged = out.flags.len() > before;
     if stages.len() >= 2 {
         let mut flagged_stages = Vec::new();
         for s in stages {
             let n_flags = out.flags.len();
-            test(&s.name, &s.idx, sigma_mr(&s.values), res, data, out);
+            let comp: Vec<Component> = component(s).into_iter().collect();
+            test(&s.name, &s.idx, &comp, res, data, out);
             // One flag for a habit seen in all the data; the stage checks stay in `checks`.
             if whole_flagged && out.flags.len() > n_flags {
                 out.flags.truncate(n_flags);
@@ -48,12 +90,40 @@ pub(crate) fn check(stages: &[StageData], res: Option<&Resolution>, data: &Audit
     }
 }
 
-fn test(stage: &Option<String>, idx: &[usize], sigma: Option<f64>, res: Option<&Resolution>, data: &AuditData, out: &mut Outcome) {
+/// Expected share of each supported digit: uniform, or from the fitted normals (the mass of
+/// each grid cell, summed by last digit, mixed by stage size).
+fn expected_shares(support: &[u8], comps: &[Component], res: &Resolution, uniform: bool) -> Vec<f64> {
+    if uniform {
+        return vec![1.0 / support.len() as f64; support.len()];
+    }
+    let unit = 10f64.powi(res.exponent);
+    let step = res.step as i64;
+    let mut mass = [0.0f64; 10];
+    let total: f64 = comps.iter().map(|c| c.n as f64).sum();
+    for c in comps {
+        let Ok(normal) = Normal::new(c.mean, c.sd) else { continue };
+        let lo = ((c.mean - 9.0 * c.sd) / unit / step as f64).floor() as i64;
+        let hi = ((c.mean + 9.0 * c.sd) / unit / step as f64).ceil() as i64;
+        for j in lo..=hi {
+            let k = j * step;
+            let cell = normal.cdf((k as f64 + step as f64 / 2.0) * unit) - normal.cdf((k as f64 - step as f64 / 2.0) * unit);
+            mass[(k.rem_euclid(10)) as usize] += cell * c.n as f64 / total;
+        }
+    }
+    let shares: Vec<f64> = support.iter().map(|&d| mass[d as usize]).collect();
+    let sum: f64 = shares.iter().sum();
+    shares.iter().map(|s| s / sum).collect()
+}
+
+fn test(stage: &Option<String>, idx: &[usize], comps: &[Component], res: Option<&Resolution>, data: &AuditData, out: &mut Outcome) {
     let mut c = result(
         "terminal_digit",
         stage,
-        Text::new("末位数字偏好（χ² 均匀性检验）", "Terminal-digit preference (χ² against uniform)"),
-        Text::new("p < 0.001 且效应量 w ≥ 0.1 时提示；需 n ≥ 50 且 σ ≥ 5 个末位单位", "flag when p < 0.001 and effect w ≥ 0.1; needs n ≥ 50 and σ ≥ 5 last-digit units"),
+        Text::new("末位数字偏好（χ² 拟合优度检验）", "Terminal-digit preference (χ² goodness of fit)"),
+        Text::new(
+            "χ² 检验或“0 与 5”占比的二项检验（Bonferroni 各 0.0005）显著且效应量 w ≥ 0.1 时提示；需 n ≥ 50、σ ≥ 3 个末位单位（σ ≥ 5 时期望均匀，否则按拟合正态）",
+            "flag when the χ² test or the binomial test of the 0-and-5 share is significant (Bonferroni, 0.0005 each) with effect w ≥ 0.1; needs n ≥ 50 and σ ≥ 3 last-digit units (uniform expected from σ ≥ 5, else the fitted normal's digits)",
+        ),
     );
     c.n = idx.len();
     let Some(res) = res else {
@@ -80,28 +150,56 @@ fn test(stage: &Option<String>, idx: &[usize], sigma: Option<f64>, res: Option<&
         return;
     }
     let unit = 10f64.powi(res.exponent);
-    let sigma_units = sigma.map(|s| s / unit).unwrap_or(0.0);
-    if sigma_units < MIN_SIGMA_UNITS {
+    let sigma_units = comps.iter().map(|c| c.sigma_narrow / unit).fold(f64::INFINITY, f64::min);
+    let sigma_units = if sigma_units.is_finite() { sigma_units } else { 0.0 };
+    let uniform = sigma_units >= UNIFORM_SIGMA_UNITS;
+    let fitted = !uniform && sigma_units >= MIN_SIGMA_UNITS && comps.iter().all(|c| c.normal_shape);
+    if !uniform && !fitted {
         c.status = CheckStatus::NotApplicable;
-        c.note = Text::new(
-            format!("σ 仅为 {sigma_units:.1} 个末位单位，末位数字本就不均匀"),
-            format!("σ is only {sigma_units:.1} last-digit units: the last digits are not expected to be uniform"),
-        );
+        c.note = if sigma_units >= MIN_SIGMA_UNITS {
+            Text::new(
+                format!("σ 仅为 {sigma_units:.1} 个末位单位且分布明显偏离正态，末位数字的期望分布无法可靠确定"),
+                format!("σ is only {sigma_units:.1} last-digit units and the data are clearly not normal: the expected digits cannot be set reliably"),
+            )
+        } else {
+            Text::new(
+                format!("σ 仅为 {sigma_units:.1} 个末位单位，末位数字的期望分布取决于过程分布的确切形状"),
+                format!("σ is only {sigma_units:.1} last-digit units: the expected digits depend on the exact shape of the process"),
+            )
+        };
+        out.checks.push(c);
+        return;
+    }
+    let shares = expected_shares(&support, comps, res, uniform);
+    let expected: Vec<f64> = shares.iter().map(|s| s * n as f64).collect();
+    if expected.iter().any(|&e| !(e >= 1.0)) {
+        c.status = CheckStatus::NotEnoughData;
+        c.note = Text::new("某些末位数字的期望频数小于 1", "some digits have an expected count below 1");
         out.checks.push(c);
         return;
     }
     let counts: Vec<usize> = support.iter().map(|d| digits.iter().filter(|(_, x)| x == d).count()).collect();
-    let expected = n as f64 / k as f64;
     // Pearson's χ² goodness of fit (Agresti 2013 §1.5.2).
-    let chi2: f64 = counts.iter().map(|&o| (o as f64 - expected).powi(2) / expected).sum();
+    let chi2: f64 = counts.iter().zip(&expected).map(|(&o, &e)| (o as f64 - e).powi(2) / e).sum();
     let df = (k - 1) as f64;
-    let p = ChiSquared::new(df).map(|d| d.sf(chi2)).unwrap_or(f64::NAN);
-    let w = (chi2 / n as f64).sqrt();
+    let p_chi2 = ChiSquared::new(df).map(|d| d.sf(chi2)).unwrap_or(f64::NAN);
+    let w_chi2 = (chi2 / n as f64).sqrt();
+    let round = round_digits(&support, &counts, &shares, n);
+    // Two tests of one question: Bonferroni (each at α/2) when the round-number test applies.
+    let tests = if round.is_some() { 2.0 } else { 1.0 };
+    let hit_chi2 = p_chi2 * tests < ALPHA && w_chi2 >= MIN_W;
+    let hit_round = round.is_some_and(|r| r.p * tests < ALPHA && r.w >= MIN_W);
+    let p = (p_chi2.min(round.map_or(1.0, |r| r.p)) * tests).min(1.0);
+    let w = if hit_round && !hit_chi2 { round.map_or(w_chi2, |r| r.w) } else { w_chi2 };
     c.statistic = Some(chi2);
     c.df = Some(df);
     c.p_value = Some(p);
-    if !(p < ALPHA && w >= MIN_W) {
-        c.note = Text::new(format!("末位数字分布与均匀无显著差异（{}）", fmt_p(p)), format!("last digits consistent with uniform ({})", fmt_p(p)));
+    if !(hit_chi2 || hit_round) {
+        c.note = if uniform {
+            Text::new(format!("末位数字分布与均匀无显著差异（{}）", fmt_p(p)), format!("last digits consistent with uniform ({})", fmt_p(p)))
+        } else {
+            Text::new(format!("末位数字与拟合正态的预期相符（{}）", fmt_p(p)), format!("last digits consistent with the fitted normal ({})", fmt_p(p)))
+        };
         out.checks.push(c);
         return;
     }
@@ -110,8 +208,9 @@ fn test(stage: &Option<String>, idx: &[usize], sigma: Option<f64>, res: Option<&
     out.checks.push(c);
 
     // The preferred digits: those at least 1.3 times as frequent as expected, most first.
-    let mut over: Vec<(u8, usize)> = support.iter().copied().zip(counts.iter().copied()).filter(|&(_, o)| o as f64 >= 1.3 * expected).collect();
-    over.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut over: Vec<(u8, usize, f64)> =
+        support.iter().zip(&counts).zip(&expected).map(|((&d, &o), &e)| (d, o, e)).filter(|&(_, o, e)| o as f64 >= 1.3 * e).collect();
+    over.sort_by(|a, b| (b.1 as f64 / b.2).total_cmp(&(a.1 as f64 / a.2)));
     let mut f = flag("digit_preference", "terminal_digit", if p < 1e-6 { Severity::High } else { Severity::Medium }, stage);
     f.statistic = Some(chi2);
     f.p_value = Some(p);
@@ -119,29 +218,66 @@ fn test(stage: &Option<String>, idx: &[usize], sigma: Option<f64>, res: Option<&
     f.numbers.insert("chi_square", chi2);
     f.numbers.insert("df", df);
     f.numbers.insert("p_value", p);
+    f.numbers.insert("p_chi_square", p_chi2);
+    if let Some(r) = round {
+        f.numbers.insert("share_0_5", r.observed);
+        f.numbers.insert("expected_share_0_5", r.expected);
+        f.numbers.insert("p_round_digits", r.p);
+    }
     f.numbers.insert("effect_w", w);
-    f.numbers.insert("expected_share", 1.0 / k as f64);
+    f.numbers.insert("uniform_expected", if uniform { 1.0 } else { 0.0 });
     for (d, o) in support.iter().zip(&counts) {
         f.numbers.insert(DIGIT_KEYS[*d as usize], *o as f64);
     }
-    let preferred: Vec<u8> = over.iter().map(|&(d, _)| d).collect();
+    let preferred: Vec<u8> = over.iter().map(|&(d, _, _)| d).collect();
     let concerned: Vec<usize> = digits.iter().filter(|(_, d)| preferred.contains(d)).map(|&(i, _)| i).collect();
     f.cells = capped(&concerned.iter().map(|&i| data.cell(i)).collect::<Vec<_>>());
     f.rows = capped(&concerned.iter().map(|&i| data.row(i)).collect::<Vec<_>>());
-    let share = |o: usize| 100.0 * o as f64 / n as f64;
-    let list_zh = over.iter().map(|&(d, o)| format!("“{d}”占 {:.0}%", share(o))).collect::<Vec<_>>().join("、");
-    let list_en = over.iter().map(|&(d, o)| format!("{d} in {:.0}%", share(o))).collect::<Vec<_>>().join(", ");
+    let pct = |x: f64| 100.0 * x / n as f64;
+    let list_zh = over.iter().map(|&(d, o, e)| format!("“{d}”占 {:.0}%（预期约 {:.0}%）", pct(o as f64), pct(e))).collect::<Vec<_>>().join("、");
+    let list_en = over.iter().map(|&(d, o, e)| format!("{d} in {:.0}% (about {:.0}% expected)", pct(o as f64), pct(e))).collect::<Vec<_>>().join(", ");
     let (pz, pe) = stage_prefix(stage);
-    let exp_pct = 100.0 / k as f64;
+    let (basis_zh, basis_en) = if uniform {
+        ("若按显示值如实记录，各末位数字应大致均匀", "readings recorded as displayed would give roughly even last digits")
+    } else {
+        ("预期按各阶段拟合的正态分布计算", "expected shares from the normal fitted to each stage")
+    };
     f.explanation = Text::new(
-        format!("{pz}{n} 个数值的末位数字：{list_zh}，若按显示值如实记录，每个数字约占 {exp_pct:.0}%（χ² = {chi2:.1}，自由度 {df}，{}）。", fmt_p(p)),
-        format!("{pe}last recorded digit of {n} values: {list_en}, where about {exp_pct:.0}% each is expected when readings are recorded as displayed (χ² = {chi2:.1}, df {df}, {}).", fmt_p(p)),
+        format!("{pz}{n} 个数值的末位数字：{list_zh}；{basis_zh}（χ² = {chi2:.1}，自由度 {df}，{}）。", fmt_p(p)),
+        format!("{pe}last recorded digit of {n} values: {list_en}; {basis_en} (χ² = {chi2:.1}, df {df}, {}).", fmt_p(p)),
     );
     f.question = Text::new(
         "读数是如何读取和记录的？是否人工读刻度、估读或凑整？原始记录能否提供？",
         "How were the readings taken and written down: read by eye from a scale, estimated or rounded by the operator? Can the original records be shown?",
     );
     out.flags.push(f);
+}
+
+/// The round-number test: the share of last digits 0 and 5 against its expectation.
+#[derive(Clone, Copy)]
+struct RoundTest {
+    observed: f64,
+    expected: f64,
+    p: f64,
+    /// Cohen's w for two categories: |p̂ − p₀| / √(p₀(1 − p₀)).
+    w: f64,
+}
+
+/// Readers who round favour 0 and 5 (Preece 1981, "Distributions of final digits in data",
+/// The Statistician 30(1)); this one-sided binomial test of their joint share has far more
+/// power against that habit than the 9-df χ² (40 % on 0/5 instead of 20 %, n = 100: χ²
+/// p ≈ 0.02, binomial p ≈ 10⁻⁵). Applies when both digits are possible and others too.
+fn round_digits(support: &[u8], counts: &[usize], shares: &[f64], n: usize) -> Option<RoundTest> {
+    let i0 = support.iter().position(|&d| d == 0)?;
+    let i5 = support.iter().position(|&d| d == 5)?;
+    if support.len() <= 2 {
+        return None;
+    }
+    let x = (counts[i0] + counts[i5]) as u64;
+    let e = shares[i0] + shares[i5];
+    let p = if x == 0 { 1.0 } else { statrs::distribution::Binomial::new(e, n as u64).ok().map(|b| 1.0 - statrs::distribution::DiscreteCDF::cdf(&b, x - 1))? };
+    let observed = x as f64 / n as f64;
+    Some(RoundTest { observed, expected: e, p, w: (observed - e).max(0.0) / (e * (1.0 - e)).sqrt() })
 }
 
 /// JSON keys of the digit counts.

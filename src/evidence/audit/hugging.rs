@@ -67,6 +67,20 @@ fn nelson7_runs(values: &[f64], center: f64, sigma: f64) -> Vec<(usize, usize)> 
     runs
 }
 
+/// The chance a point is within 1σ, for the run-length probability: the share of the stage's
+/// other points (outside the run) within 1σ, but never below the normal's 0.6827. A skewed
+/// process keeps more points within mean ± 1σ (lognormal with σ_ln = 0.6: 0.80), which makes
+/// long runs common without any hugging; the run itself is left out so that it does not
+/// excuse itself. Fewer than 30 other points: the normal's value.
+fn within_share_outside_run(values: &[f64], center: f64, sigma: f64, start: usize, len: usize) -> f64 {
+    let others: Vec<f64> = values.iter().enumerate().filter(|(i, _)| *i < start || *i >= start + len).map(|(_, &x)| x).collect();
+    if others.len() < 30 {
+        return P_WITHIN;
+    }
+    let within = others.iter().filter(|&&x| (x - center).abs() < sigma).count() as f64 / others.len() as f64;
+    within.max(P_WITHIN)
+}
+
 /// Test each stage: center = stage mean, σ = MR̄/d2 (as an individuals chart).
 pub(crate) fn check(stages: &[StageData], data: &AuditData, out: &mut Outcome) {
     for st in stages {
@@ -104,7 +118,8 @@ fn test(st: &StageData, data: &AuditData, out: &mut Outcome) {
         return;
     };
     let n = st.values.len();
-    let p = prob_run_at_least(n, len, P_WITHIN);
+    let p_within = within_share_outside_run(&st.values, center, sigma, start, len);
+    let p = prob_run_at_least(n, len, p_within);
     c.count = Some(runs.len());
     c.statistic = Some(len as f64);
     c.p_value = Some(p);
@@ -129,6 +144,7 @@ fn test(st: &StageData, data: &AuditData, out: &mut Outcome) {
     f.numbers.insert("center", center);
     f.numbers.insert("sigma", sigma);
     f.numbers.insert("points_in_stage", n as f64);
+    f.numbers.insert("share_within_1sigma_elsewhere", p_within);
     f.cells = vec![range.clone()];
     f.rows = capped(&idx.iter().map(|&i| data.row(i)).collect::<Vec<_>>());
     let (pz, pe) = stage_prefix(&st.name);

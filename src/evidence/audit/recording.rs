@@ -32,8 +32,8 @@ impl Resolution {
         (-MAX_DECIMALS..=MAX_DECIMALS).rev().find_map(|e| {
             let m = r / 10f64.powi(e);
             let k = m.round();
-            (k >= 1.0 && k <= 1e6 && (m - k).abs() <= 1e-6 && (k as u64) % 10 != 0)
-                .then(|| Resolution { value: r, exponent: e, step: k as u64, source: "stated" })
+            ((1.0..=1e6).contains(&k) && (m - k).abs() <= 1e-6 && (k as u64) % 10 != 0)
+                .then_some(Resolution { value: r, exponent: e, step: k as u64, source: "stated" })
         })
     }
 

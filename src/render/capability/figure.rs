@@ -7,11 +7,11 @@
 use crate::capability::boxcox;
 use crate::capability::dist::{DistKind, Fitted};
 use crate::capability::{CapabilityResult, Options, SigmaMethod, SpecLimits, StageCapability};
-use crate::spc::constants::{c4, d2, d3};
+use crate::spc::{variables_chart, ChartKind, ChartOptions, ChartResult, Point};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
-use crate::render::font::{ensure_bitmap_font, SVG_FAMILY};
+use crate::render::font::{ensure_bitmap_font, ensure_svg_font, SVG_FAMILY};
 use crate::render::fmt_num;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -37,7 +37,7 @@ pub fn write_figure(path: &Path, res: &CapabilityResult, sg: &Subgroups, opts: &
     match ext.as_str() {
         "svg" => {
             // plotters measures text with the registered font even for SVG (ab_glyph)
-            ensure_bitmap_font()?;
+            ensure_svg_font()?;
             let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
             draw(&root, &plots, &title, lang).map_err(|e| fail(e.to_string()))?;
             root.present().map_err(|e| fail(e.to_string()))
@@ -61,76 +61,87 @@ struct StagePlot<'a> {
     values: Vec<f64>,
     /// Specification on the analysed scale.
     spec: SpecLimits,
-    /// Control chart: (point number, statistic, lcl, ucl) per subgroup.
-    points: Vec<(f64, f64, f64, f64)>,
-    /// Dispersion chart: (point number, statistic, center, lcl, ucl).
-    dispersion: Vec<(f64, f64, f64, f64, f64)>,
+    /// Control chart points of the stage.
+    points: Vec<ChartPoint>,
+    /// Dispersion (R, S or MR) chart points of the stage.
+    dispersion: Vec<ChartPoint>,
     fitted: Option<Fitted>,
 }
 
-/// Which dispersion statistic the chart shows.
-#[derive(Clone, Copy, PartialEq)]
-enum Dispersion {
-    Range,
-    StdDev,
-    MovingRange,
+/// One plotted point of a control chart.
+#[derive(Clone, Copy)]
+struct ChartPoint {
+    x: f64,
+    value: f64,
+    center: f64,
+    lcl: f64,
+    ucl: f64,
+    /// Fails a Nelson test.
+    flagged: bool,
 }
 
-fn dispersion_kind(method: SigmaMethod, individuals: bool) -> Dispersion {
+/// The chart matching the within-sigma estimator: I-MR for individuals, X̄-R for R̄ (and MR
+/// of subgroups), X̄-S for S̄ and pooled.
+fn chart_kind(method: SigmaMethod, individuals: bool) -> ChartKind {
     match method {
-        _ if individuals => Dispersion::MovingRange,
-        SigmaMethod::Mr => Dispersion::MovingRange,
-        SigmaMethod::Rbar => Dispersion::Range,
-        SigmaMethod::Sbar | SigmaMethod::Pooled => Dispersion::StdDev,
+        _ if individuals => ChartKind::IMr,
+        SigmaMethod::Sbar | SigmaMethod::Pooled => ChartKind::XbarS,
+        SigmaMethod::Rbar | SigmaMethod::Mr => ChartKind::XbarR,
     }
 }
 
+/// The control chart of the analysed data, computed by the control-chart module.
+fn control_chart(res: &CapabilityResult, sg: &Subgroups) -> Option<ChartResult> {
+    let method = res.stages.first()?.sigma_method;
+    let mut analysed = sg.clone();
+    for (st, span) in res.stages.iter().zip(&sg.stages) {
+        if let Some(t) = &st.transform {
+            let (a, b) = (sg.offsets[span.start], sg.offsets[span.end]);
+            for v in &mut analysed.values[a..b] {
+                *v = boxcox::transform(*v, t.lambda);
+            }
+        }
+    }
+    let kind = chart_kind(method, sg.individuals);
+    let opts = ChartOptions { sigma_method: Some(method), ..ChartOptions::new(kind) };
+    variables_chart(&analysed, &opts).ok()
+}
+
+fn chart_points(points: &[Point], violations: &[crate::spc::Violation], stage: &str) -> Vec<ChartPoint> {
+    points
+        .iter()
+        .filter(|p| p.stage == stage)
+        .map(|p| ChartPoint {
+            x: p.point as f64,
+            value: p.value,
+            center: p.center,
+            lcl: p.lcl.unwrap_or(f64::NAN),
+            ucl: p.ucl.unwrap_or(f64::NAN),
+            flagged: violations.iter().any(|v| v.point == p.point),
+        })
+        .collect()
+}
+
 fn stage_plots<'a>(res: &'a CapabilityResult, sg: &Subgroups, opts: &Options) -> Vec<StagePlot<'a>> {
+    let chart = control_chart(res, sg);
     res.stages
         .iter()
         .zip(&sg.stages)
         .enumerate()
         .map(|(i, (st, span))| {
             let lambda = st.transform.as_ref().map(|t| t.lambda);
-            let tr = |x: f64| lambda.map_or(x, |l| boxcox::transform(x, l));
-            let values: Vec<f64> = sg.stage_values(span).iter().map(|&x| tr(x)).collect();
+            let values: Vec<f64> = sg.stage_values(span).iter().map(|&x| lambda.map_or(x, |l| boxcox::transform(x, l))).collect();
             let spec = match &st.transform {
                 Some(t) => SpecLimits { lsl: t.lsl, usl: t.usl, target: t.target },
                 None => opts.spec,
             };
-            let sigma = st.sigma_within;
-            let mut points = Vec::new();
-            let mut dispersion = Vec::new();
-            let kind = dispersion_kind(st.sigma_method, sg.individuals);
-            let mut prev: Option<f64> = None;
-            for g in span.start..span.end {
-                let xs: Vec<f64> = sg.subgroup(g).iter().map(|&x| tr(x)).collect();
-                let n = xs.len();
-                let m = crate::num::mean(&xs);
-                let half = 3.0 * sigma / (n as f64).sqrt();
-                let x = (g + 1) as f64;
-                points.push((x, m, st.mean - half, st.mean + half));
-                match kind {
-                    Dispersion::MovingRange => {
-                        if let Some(p) = prev {
-                            let (c, u) = (d2(2) * sigma, (d2(2) + 3.0 * d3(2)) * sigma);
-                            dispersion.push((x, (m - p).abs(), c, 0.0, u));
-                        }
-                        prev = Some(m);
-                    }
-                    Dispersion::Range if n >= 2 => {
-                        let r = xs.iter().copied().fold(f64::MIN, f64::max) - xs.iter().copied().fold(f64::MAX, f64::min);
-                        let (c, s3) = (d2(n) * sigma, 3.0 * d3(n) * sigma);
-                        dispersion.push((x, r, c, (c - s3).max(0.0), c + s3));
-                    }
-                    Dispersion::StdDev if n >= 2 => {
-                        let c = c4(n) * sigma;
-                        let s3 = 3.0 * sigma * (1.0 - c4(n).powi(2)).sqrt();
-                        dispersion.push((x, crate::num::sd(&xs), c, (c - s3).max(0.0), c + s3));
-                    }
-                    _ => {}
-                }
-            }
+            let (points, dispersion) = match &chart {
+                Some(c) => (
+                    chart_points(&c.points, &c.violations, &span.name),
+                    c.dispersion.as_ref().map(|d| chart_points(&d.points, &[], &span.name)).unwrap_or_default(),
+                ),
+                None => (Vec::new(), Vec::new()),
+            };
             let fitted = st.distribution.as_ref().and_then(|d| fitted_from(d.distribution, &d.parameters));
             StagePlot { st, color: STAGE_COLORS[i % STAGE_COLORS.len()], values, spec, points, dispersion, fitted }
         })
@@ -202,7 +213,7 @@ fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
     (lo - frac * w, hi + frac * w)
 }
 
-fn control_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &[StagePlot], lang: Lang) -> DrawResult<DB> {
+fn control_panel<'p, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &'p [StagePlot<'p>], lang: Lang) -> DrawResult<DB> {
     let individuals = plots.iter().all(|p| p.points.len() == p.values.len());
     let caption = match (individuals, lang) {
         (true, Lang::Zh) => "单值控制图 (I)",
@@ -210,53 +221,44 @@ fn control_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &[Sta
         (false, Lang::Zh) => "均值控制图 (Xbar)",
         (false, Lang::En) => "Xbar chart",
     };
-    let pts = plots.iter().flat_map(|p| p.points.iter());
-    let series: Vec<(f64, f64, f64, f64)> = pts.copied().collect();
-    line_chart(area, caption, &series.iter().map(|p| (p.0, p.1, p.2, p.3)).collect::<Vec<_>>(), plots, |p| p.points.iter().map(|q| (q.0, q.1, q.2, q.3)).collect(), |p| p.st.mean, lang)
+    line_chart(area, caption, plots, |p| &p.points, lang)
 }
 
-fn dispersion_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &[StagePlot], lang: Lang) -> DrawResult<DB> {
-    let kind = plots.first().map(|p| dispersion_kind(p.st.sigma_method, p.points.len() == p.values.len())).unwrap_or(Dispersion::MovingRange);
+fn dispersion_panel<'p, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &'p [StagePlot<'p>], lang: Lang) -> DrawResult<DB> {
+    let individuals = plots.iter().all(|p| p.points.len() == p.values.len());
+    let kind = plots.first().map(|p| chart_kind(p.st.sigma_method, individuals)).unwrap_or(ChartKind::IMr);
     let caption = match (kind, lang) {
-        (Dispersion::MovingRange, Lang::Zh) => "移动极差控制图 (MR)",
-        (Dispersion::MovingRange, Lang::En) => "Moving range chart (MR)",
-        (Dispersion::Range, Lang::Zh) => "极差控制图 (R)",
-        (Dispersion::Range, Lang::En) => "R chart",
-        (Dispersion::StdDev, Lang::Zh) => "标准差控制图 (S)",
-        (Dispersion::StdDev, Lang::En) => "S chart",
+        (ChartKind::XbarR, Lang::Zh) => "极差控制图 (R)",
+        (ChartKind::XbarR, _) => "R chart",
+        (ChartKind::XbarS, Lang::Zh) => "标准差控制图 (S)",
+        (ChartKind::XbarS, _) => "S chart",
+        (_, Lang::Zh) => "移动极差控制图 (MR)",
+        (_, _) => "Moving range chart (MR)",
     };
-    let all: Vec<(f64, f64, f64, f64)> = plots.iter().flat_map(|p| p.dispersion.iter().map(|d| (d.0, d.1, d.3, d.4))).collect();
-    line_chart(
-        area,
-        caption,
-        &all,
-        plots,
-        |p| p.dispersion.iter().map(|d| (d.0, d.1, d.3, d.4)).collect(),
-        |p| p.dispersion.first().map_or(f64::NAN, |d| d.2),
-        lang,
-    )
+    line_chart(area, caption, plots, |p| &p.dispersion, lang)
 }
 
 /// A control chart: points joined by lines, stepped limits per point, a center line per
-/// stage, out-of-limit points in red, the last stage's limits written at the right.
-fn line_chart<DB: DrawingBackend>(
+/// stage, points failing a Nelson test (main chart) or outside the limits in red, the last
+/// stage's limits written at the right.
+fn line_chart<'p, DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     caption: &str,
-    all: &[(f64, f64, f64, f64)],
-    plots: &[StagePlot],
-    points_of: impl Fn(&StagePlot) -> Vec<(f64, f64, f64, f64)>,
-    center_of: impl Fn(&StagePlot) -> f64,
+    plots: &'p [StagePlot<'p>],
+    points_of: impl Fn(&'p StagePlot<'p>) -> &'p Vec<ChartPoint>,
     lang: Lang,
 ) -> DrawResult<DB> {
     let area = area.margin(6, 6, 10, 10);
+    let all: Vec<ChartPoint> = plots.iter().flat_map(|p| points_of(p).iter().copied()).collect();
     if all.is_empty() {
         area.draw_text(caption, &font(16), (10, 10))?;
         return Ok(());
     }
-    let ylo = all.iter().map(|p| p.1.min(p.2)).fold(f64::INFINITY, f64::min);
-    let yhi = all.iter().map(|p| p.1.max(p.3)).fold(f64::NEG_INFINITY, f64::max);
+    let finite = |v: f64| if v.is_finite() { Some(v) } else { None };
+    let ylo = all.iter().flat_map(|p| [Some(p.value), finite(p.lcl)]).flatten().fold(f64::INFINITY, f64::min);
+    let yhi = all.iter().flat_map(|p| [Some(p.value), finite(p.ucl)]).flatten().fold(f64::NEG_INFINITY, f64::max);
     let (ylo, yhi) = padded(ylo, yhi, 0.08);
-    let xmax = all.iter().map(|p| p.0).fold(1.0, f64::max);
+    let xmax = all.iter().map(|p| p.x).fold(1.0, f64::max);
     let mut chart = ChartBuilder::on(&area)
         .caption(caption, font(17))
         .x_label_area_size(26)
@@ -278,35 +280,31 @@ fn line_chart<DB: DrawingBackend>(
         if pts.is_empty() {
             continue;
         }
-        let center = center_of(p);
-        let (x0, x1) = (pts[0].0 - 0.5, pts[pts.len() - 1].0 + 0.5);
+        let (x0, x1) = (pts[0].x - 0.5, pts[pts.len() - 1].x + 0.5);
         if plots.len() > 1 {
             // stage boundary and name
             chart.draw_series(DashedLineSeries::new([(x0, ylo), (x0, yhi)], 3, 3, RGBColor(150, 150, 150).stroke_width(1)))?;
             chart.draw_series([EmptyElement::at((x0, yhi)) + Text::new(p.st.name.clone(), (4, 2), font(12).color(&p.color))])?;
         }
-        chart.draw_series(LineSeries::new([(x0, center), (x1, center)], TARGET_COLOR.stroke_width(1)))?;
-        for (k, style) in [(2usize, 0usize), (3, 1)] {
-            let step: Vec<(f64, f64)> = pts.iter().flat_map(|q| {
-                let v = if k == 2 { q.2 } else { q.3 };
-                [(q.0 - 0.5, v), (q.0 + 0.5, v)]
-            }).collect();
-            let _ = style;
-            chart.draw_series(DashedLineSeries::new(step, 6, 4, LIMIT_COLOR.stroke_width(1)))?;
-        }
-        chart.draw_series(LineSeries::new(pts.iter().map(|q| (q.0, q.1)), p.color.stroke_width(1)))?;
+        let step = |f: &dyn Fn(&ChartPoint) -> f64| -> Vec<(f64, f64)> { pts.iter().flat_map(|q| [(q.x - 0.5, f(q)), (q.x + 0.5, f(q))]).filter(|q| q.1.is_finite()).collect() };
+        chart.draw_series(LineSeries::new(step(&|q| q.center), TARGET_COLOR.stroke_width(1)))?;
+        chart.draw_series(DashedLineSeries::new(step(&|q| q.lcl), 6, 4, LIMIT_COLOR.stroke_width(1)))?;
+        chart.draw_series(DashedLineSeries::new(step(&|q| q.ucl), 6, 4, LIMIT_COLOR.stroke_width(1)))?;
+        let _ = x1;
+        chart.draw_series(LineSeries::new(pts.iter().map(|q| (q.x, q.value)), p.color.stroke_width(1)))?;
         chart.draw_series(pts.iter().map(|q| {
-            let out = q.1 > q.3 || q.1 < q.2;
+            let out = q.flagged || q.value > q.ucl || q.value < q.lcl;
             let c = if out { SPEC_COLOR } else { p.color };
-            Circle::new((q.0, q.1), if out { 4 } else { 3 }, c.filled())
+            Circle::new((q.x, q.value), if out { 4 } else { 3 }, c.filled())
         }))?;
         // the last stage's limits written to the right of its last point
         if std::ptr::eq(p, plots.last().unwrap_or(p)) {
             let last = pts[pts.len() - 1];
-            let cl = "CL";
-            for (label, v) in [("UCL", last.3), (cl, center), ("LCL", last.2)] {
-                let text = format!("{label} = {}", fmt_num(Some(v)));
-                chart.draw_series([EmptyElement::at((last.0 + 0.5, v)) + Text::new(text, (4, -7), font(12).color(&RGBColor(70, 70, 70)))])?;
+            for (label, v) in [("UCL", last.ucl), ("CL", last.center), ("LCL", last.lcl)] {
+                if v.is_finite() {
+                    let text = format!("{label} = {}", fmt_num(Some(v)));
+                    chart.draw_series([EmptyElement::at((last.x + 0.5, v)) + Text::new(text, (4, -7), font(12).color(&RGBColor(70, 70, 70)))])?;
+                }
             }
         }
     }
