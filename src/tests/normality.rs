@@ -70,7 +70,9 @@ pub fn qnorm(p: f64) -> f64 {
 /// Sorted copy plus mean and sd (n − 1); `None` when the sd is not positive and finite.
 fn sorted_standardise(xs: &[f64]) -> Option<(Vec<f64>, f64, f64)> {
     let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    // Unstable parallel sort: under a total order equal keys are identical, so the result is
+    // the same as a stable sort's.
+    rayon::slice::ParallelSliceMut::par_sort_unstable_by(sorted.as_mut_slice(), f64::total_cmp);
     let mean = crate::num::mean(&sorted);
     let sd = crate::num::sd(&sorted);
     if !(sd.is_finite() && sd > 0.0) {
@@ -92,18 +94,26 @@ pub fn anderson_darling(xs: &[f64]) -> Option<NormalityResult> {
     if n < 8 {
         return None;
     }
+    use rayon::prelude::*;
     let (sorted, mean, sd) = sorted_standardise(xs)?;
     let nf = n as f64;
-    let terms: Vec<f64> = (0..n)
-        .map(|i| {
-            let lower = log_pnorm((sorted[i] - mean) / sd);
-            let upper = log_pnorm(-(sorted[n - 1 - i] - mean) / sd);
-            (2.0 * i as f64 + 1.0) * (lower + upper)
-        })
-        .collect();
+    // One tail evaluation per value gives both logs: ln Φ(z) and ln(1 − Φ(z)) = ln Φ(−z).
+    let logs: Vec<(f64, f64)> = sorted.par_iter().map(|&x| log_both_tails((x - mean) / sd)).collect();
+    // Σ (2i−1)[ln Φ(z₍ᵢ₎) + ln(1 − Φ(z₍ₙ₊₁₋ᵢ₎))], i from 1: term i pairs the i-th value's lower
+    // log with the (n+1−i)-th value's upper log.
+    let terms: Vec<f64> = (0..n).into_par_iter().map(|i| (2.0 * i as f64 + 1.0) * (logs[i].0 + logs[n - 1 - i].1)).collect();
     let a2 = -nf - crate::num::sum(&terms) / nf;
     let a_star = a2 * (1.0 + 0.75 / nf + 2.25 / (nf * nf));
     Some(NormalityResult { test: "anderson-darling".into(), statistic: a2, p_value: ad_p_value(a_star) })
+}
+
+/// (ln Φ(z), ln Φ(−z)) from one evaluation of the smaller tail: that tail's log directly
+/// ([`log_pnorm`], accurate far out), the larger one as ln(1 − tail) by `log1p`, which keeps full
+/// precision because the tail is at most ½.
+fn log_both_tails(z: f64) -> (f64, f64) {
+    let small = log_pnorm(-z.abs());
+    let large = libm::log1p(-small.exp());
+    if z < 0.0 { (small, large) } else { (large, small) }
 }
 
 /// Stephens' p-value of the adjusted Anderson–Darling statistic A* (D'Agostino & Stephens
@@ -227,7 +237,9 @@ pub fn shapiro_wilk(xs: &[f64]) -> Option<NormalityResult> {
         return None;
     }
     let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    // Unstable parallel sort: under a total order equal keys are identical, so the result is
+    // the same as a stable sort's.
+    rayon::slice::ParallelSliceMut::par_sort_unstable_by(sorted.as_mut_slice(), f64::total_cmp);
     let range = sorted[n - 1] - sorted[0];
     if !(range.is_finite() && range >= 1e-10) {
         return None;
