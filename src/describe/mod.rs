@@ -126,28 +126,55 @@ struct Quartiles {
     max: f64,
 }
 
-/// Type-6 quartiles by selection (O(n)), not a full sort.
+/// Type-6 quartiles by selection (O(n)), not a full sort: every order statistic the three
+/// quartiles need is found by one recursive multi-selection (each selection splits the slice,
+/// the ranks below and above are found in the two halves).
 fn quartiles(xs: &mut [f64]) -> Quartiles {
     let n = xs.len();
     let (min, max) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-    let mut at = |p: f64| -> f64 {
-        let h = p * (n as f64 + 1.0);
+    // Hyndman & Fan type 6: position h = p(n+1); value x₍⌊h⌋₎ + (h − ⌊h⌋)(x₍⌊h⌋+1₎ − x₍⌊h⌋₎).
+    let position = |p: f64| p * (n as f64 + 1.0);
+    let mut ranks: Vec<usize> = Vec::with_capacity(6);
+    for p in [0.25, 0.5, 0.75] {
+        let h = position(p);
+        if h > 1.0 && h < n as f64 {
+            let i = h.floor() as usize - 1;
+            ranks.extend([i, i + 1]);
+        }
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut order_stat = vec![f64::NAN; ranks.len()];
+    multi_select(xs, 0, &ranks, &mut order_stat);
+    let at = |p: f64| -> f64 {
+        let h = position(p);
         if h <= 1.0 {
             return min;
         }
         if h >= n as f64 {
             return max;
         }
-        let lo = h.floor();
-        let i = lo as usize - 1;
-        let (_, &mut a, right) = xs.select_nth_unstable_by(i, f64::total_cmp);
-        let b = right.iter().copied().fold(f64::INFINITY, f64::min);
-        a + (h - lo) * (b - a)
+        let i = h.floor() as usize - 1;
+        let get = |r: usize| ranks.binary_search(&r).map(|k| order_stat[k]).unwrap_or(f64::NAN);
+        let (a, b) = (get(i), get(i + 1));
+        a + (h - h.floor()) * (b - a)
     };
-    let median = at(0.5);
-    let q1 = at(0.25);
-    let q3 = at(0.75);
-    Quartiles { min, q1, median, q3, max }
+    Quartiles { min, q1: at(0.25), median: at(0.5), q3: at(0.75), max }
+}
+
+/// Put into `out[k]` the value of rank `ranks[k]` (0-based, within the whole array; `offset` is
+/// the rank of `xs[0]`). `ranks` is sorted and every rank lies inside `xs`.
+fn multi_select(xs: &mut [f64], offset: usize, ranks: &[usize], out: &mut [f64]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let local = ranks[mid] - offset;
+    let (left, &mut value, right) = xs.select_nth_unstable_by(local, f64::total_cmp);
+    out[mid] = value;
+    let (out_left, out_rest) = out.split_at_mut(mid);
+    multi_select(left, offset, &ranks[..mid], out_left);
+    multi_select(right, offset + local + 1, &ranks[mid + 1..], &mut out_rest[1..]);
 }
 
 #[cfg(test)]
@@ -189,6 +216,15 @@ mod tests {
 
     #[test]
     fn quartiles_by_selection_equal_sorted_type6() {
+        for n in [1usize, 2, 3, 4, 5, 6, 7, 8, 11, 100, 101, 1000] {
+            let xs: Vec<f64> = (0..n).map(|i| ((i * 37) % 101) as f64 * 0.5 + (i % 3) as f64).collect();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let s = summarize(&xs, 0);
+            for (got, p) in [(s.q1, 0.25), (s.median, 0.5), (s.q3, 0.75)] {
+                assert_eq!(got.unwrap(), num::quantile_type6(&sorted, p), "n={n} p={p}");
+            }
+        }
         let xs: Vec<f64> = (0..101).map(|i| ((i * 37) % 101) as f64 * 0.5).collect();
         let mut sorted = xs.clone();
         sorted.sort_by(f64::total_cmp);
