@@ -68,7 +68,7 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
         })
         .collect();
     let text = render(&rows, ctx.lang);
-    Ok(Output { json: json!({"column": col.name, "by": keys.name, "groups": docs}), text, warnings })
+    Ok(Output { json: json!({"column": col.name, "group": keys.name, "groups": docs}), text, warnings })
 }
 
 fn render(rows: &[(String, Summary)], lang: Lang) -> String {

@@ -105,11 +105,13 @@ fn need<'a>(opt: &'a Option<String>, flag: &str, test: &str) -> Result<&'a str> 
 
 /// The samples of a k-sample test: `--value COL --group COL` (stacked), or `--value A,B,...`
 /// without `--group` (one column per sample, as Minitab's "samples in separate columns").
-fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>, String)> {
+/// Returns the labels, their values, the group column's name ("--value" for separate columns)
+/// and the value column's name (the column names joined by commas for separate columns).
+fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>, String, String)> {
     let value = need(&args.value, "--value", test)?;
     if let Some(group) = &args.group {
         let g = split_by_group(table, value, group, lang, warnings)?;
-        return Ok((g.names, g.values, g.group));
+        return Ok((g.names, g.values, g.group, g.value));
     }
     let cols: Vec<&str> = value.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
     if cols.len() < 2 {
@@ -124,7 +126,8 @@ fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mu
         groups.push(values);
         names.push(name);
     }
-    Ok((names, groups, "--value".to_string()))
+    let value = names.join(",");
+    Ok((names, groups, "--value".to_string(), value))
 }
 
 fn exactly_two(names: &[String], group: &str, test: &str) -> Result<()> {
@@ -198,8 +201,9 @@ fn higher_lower(lang: Lang, diff: f64) -> &'static str {
 fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
     let table = load(args)?;
     let mut warnings = Vec::new();
-    let (names, groups, group) = samples(&table, args, "mann-whitney", s.lang, &mut warnings)?;
-    let (value, group) = (args.value.as_deref().unwrap_or_default(), group.as_str());
+    let (names, groups, group, value) = samples(&table, args, "mann-whitney", s.lang, &mut warnings)?;
+    let group_key = args.group.is_some().then_some(group.as_str());
+    let group = group.as_str();
     exactly_two(&names, group, "mann-whitney")?;
     let r = rank::mann_whitney(&groups[0], &groups[1], s.alt, s.conf)?;
     let (a, b) = (&names[0], &names[1]);
@@ -230,7 +234,7 @@ fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
             "groups": [{"name": a, "n": r.n1, "median": r.median1}, {"name": b, "n": r.n2, "median": r.median2}],
             "u": r.u, "z": finite(Some(r.z)), "exact_p_value": r.exact_p_value, "ties": r.ties,
             "ci_achieved_conf": finite(Some(r.achieved_conf)), "ci_method": r.ci_method,
-            "value_column": value, "group_column": group,
+            "column": value, "group": group_key,
         }),
     );
     let mut t = TextTable::new([s.lang.t("组", "Group"), "N", s.lang.t("中位数", "Median")]).align_right(1).align_right(2);
@@ -316,7 +320,7 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
         json!({
             "n": r.n, "n_nonzero": r.n_nonzero, "mu": r.mu, "median": r.median, "paired": paired,
             "z": finite(Some(r.z)), "exact_p_value": r.exact_p_value, "ties": r.ties,
-            "ci_achieved_conf": finite(Some(r.achieved_conf)), "ci_method": r.ci_method, "value_column": label,
+            "ci_achieved_conf": finite(Some(r.achieved_conf)), "ci_method": r.ci_method, "column": label,
         }),
     );
     let ci_label = format!("{} {}", s.conf_pct(), s.lang.t("置信区间", "CI"));
@@ -340,8 +344,8 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
 fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
     let table = load(args)?;
     let mut warnings = Vec::new();
-    let (names, groups, group) = samples(&table, args, "kruskal", s.lang, &mut warnings)?;
-    let (value, group) = (args.value.as_deref().unwrap_or_default(), group.as_str());
+    let (names, groups, group, value) = samples(&table, args, "kruskal", s.lang, &mut warnings)?;
+    let group_key = args.group.is_some().then_some(group.as_str());
     let slices: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
     let r = rank::kruskal(&slices)?;
     let (lo, hi) = extremes(&r.groups.iter().map(|g| g.median).collect::<Vec<_>>());
@@ -376,7 +380,7 @@ fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
         .zip(&r.groups)
         .map(|(n, g)| json!({"name": n, "n": g.n, "median": g.median, "mean_rank": g.mean_rank, "z": g.z}))
         .collect();
-    extend(&mut d, json!({"groups": gj, "h_uncorrected": r.h_uncorrected, "value_column": value, "group_column": group}));
+    extend(&mut d, json!({"groups": gj, "h_uncorrected": r.h_uncorrected, "column": value, "group": group_key}));
     let mut t = TextTable::new([s.lang.t("组", "Group"), "N", s.lang.t("中位数", "Median"), s.lang.t("平均秩", "Mean rank"), "z"]);
     for i in 1..5 {
         t = t.align_right(i);
@@ -501,7 +505,7 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
             "rows": row_names, "columns": col_names, "observed": r.observed, "expected": r.expected,
             "contributions": r.contributions, "total": r.total, "min_expected": r.min_expected,
             "cells_expected_below_5": r.cells_expected_below_5, "fisher_p_value": r.fisher_p_value,
-            "row_column": rk.name, "col_column": ck.name,
+            "row": rk.name, "col": ck.name,
         }),
     );
     let mut header = vec![format!("{} \\ {}", rk.name, ck.name)];
