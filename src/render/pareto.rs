@@ -5,7 +5,7 @@
 //! category of the first stage keeps an accent colour in every panel, so a reviewer sees at
 //! once whether the main defect was cut.
 
-use super::font::{ensure_bitmap_font, SVG_FAMILY};
+use super::font::{ensure_bitmap_font, ensure_svg_font, SVG_FAMILY};
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
 use crate::pareto::Pareto;
@@ -42,9 +42,8 @@ pub fn draw(path: &Path, title: &str, axis_label: &str, panels: &[Panel<'_>], la
     let fail = |e: String| QceError::input(format!("cannot write chart '{shown}': {e}")).with_file(&shown);
     match ext.as_str() {
         "svg" => {
-            // plotters measures text with the registered font even for SVG; without a CJK
-            // font, drawing is still attempted (and fails with plotters' message).
-            let _ = ensure_bitmap_font();
+            // plotters measures text with the registered font even for SVG
+            ensure_svg_font()?;
             let root = SVGBackend::new(path, size).into_drawing_area();
             paint(&root, title, axis_label, panels, &widths, focus.as_deref(), lang).map_err(fail)?;
             root.present().map_err(|e| fail(e.to_string()))

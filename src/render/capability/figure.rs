@@ -11,7 +11,7 @@ use crate::spc::{variables_chart, ChartKind, ChartOptions, ChartResult, Point};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
-use crate::render::font::{ensure_bitmap_font, SVG_FAMILY};
+use crate::render::font::{ensure_bitmap_font, ensure_svg_font, SVG_FAMILY};
 use crate::render::fmt_num;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -37,7 +37,7 @@ pub fn write_figure(path: &Path, res: &CapabilityResult, sg: &Subgroups, opts: &
     match ext.as_str() {
         "svg" => {
             // plotters measures text with the registered font even for SVG (ab_glyph)
-            ensure_bitmap_font()?;
+            ensure_svg_font()?;
             let root = SVGBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
             draw(&root, &plots, &title, lang).map_err(|e| fail(e.to_string()))?;
             root.present().map_err(|e| fail(e.to_string()))
