@@ -1,5 +1,8 @@
 //! Numerical building blocks shared by the analysis modules: compensated sums, accurate
-//! mean and variance, quantiles. Everything here is pure and allocation-light.
+//! mean and variance, quantiles, the standard normal ([`normal`]). Everything here is pure and
+//! allocation-light.
+
+pub mod normal;
 
 /// Neumaier's compensated sum (improved Kahan–Babuška; Neumaier 1974). Error O(ε) instead of O(nε).
 pub fn sum(xs: &[f64]) -> f64 {

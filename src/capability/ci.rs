@@ -3,7 +3,8 @@
 //! approximation with the 1/(9N) term).
 
 use serde::Serialize;
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use crate::num::normal::qnorm;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// Two-sided intervals at one confidence level; `None` where the index does not exist.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -34,7 +35,7 @@ pub fn k_ci(index: f64, n: usize, nu: f64, level: f64) -> Option<[f64; 2]> {
     if n == 0 || nu <= 0.0 {
         return None;
     }
-    let z = Normal::standard().inverse_cdf(1.0 - (1.0 - level) / 2.0);
+    let z = qnorm(1.0 - (1.0 - level) / 2.0);
     let half = z * (1.0 / (9.0 * n as f64) + index * index / (2.0 * nu)).sqrt();
     Some([index - half, index + half])
 }

@@ -4,7 +4,6 @@
 
 use super::StageCapability;
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 /// A test of a difference between the two stages.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -80,40 +79,18 @@ fn welch_t(x: &[f64], y: &[f64]) -> Option<StageTest> {
     r.statistic.is_finite().then(|| StageTest { test: "welch-t".into(), statistic: r.statistic, df: vec![r.df], p_value: r.p_value })
 }
 
-// Private helpers until `crate::tests::variance` lands on main (the lead dedupes).
-
-/// F = s₁²/s₂² with (n₁−1, n₂−1) df (R `var.test`), two-sided.
+/// F = s₁²/s₂² with (n₁−1, n₂−1) df (R `var.test`, from the hypothesis-test module),
+/// two-sided; `None` also when s₁² = 0 (no ratio to report).
 fn f_test(x: &[f64], y: &[f64]) -> Option<StageTest> {
-    let (d1, d2) = (x.len() as f64 - 1.0, y.len() as f64 - 1.0);
-    let f = crate::num::variance(x) / crate::num::variance(y);
-    if !f.is_finite() || f <= 0.0 {
-        return None;
-    }
-    let dist = FisherSnedecor::new(d1, d2).ok()?;
-    let p = 2.0 * dist.cdf(f).min(dist.sf(f));
-    Some(StageTest { test: "f".into(), statistic: f, df: vec![d1, d2], p_value: p.min(1.0) })
+    let r = crate::tests::variance::f_test(x, y, crate::tests::ttest::Alternative::TwoSided, 0.95)?;
+    (r.statistic > 0.0).then(|| StageTest { test: "f".into(), statistic: r.statistic, df: vec![r.df.0, r.df.1], p_value: r.p_value })
 }
 
-/// Levene's test on |x − median| (Brown & Forsythe 1974; R `car::leveneTest`): the one-way
-/// ANOVA F of the absolute deviations, with (1, N − 2) df for two groups.
+/// Levene's test on |x − median| (Brown & Forsythe 1974; R `car::leveneTest`, from the
+/// hypothesis-test module): the one-way ANOVA F of the absolute deviations, (1, N − 2) df.
 fn levene_median(x: &[f64], y: &[f64]) -> Option<StageTest> {
-    let dev = |v: &[f64]| {
-        let m = crate::num::median(v);
-        v.iter().map(|a| (a - m).abs()).collect::<Vec<f64>>()
-    };
-    let (zx, zy) = (dev(x), dev(y));
-    let (n1, n2) = (zx.len() as f64, zy.len() as f64);
-    let (m1, m2) = (crate::num::mean(&zx), crate::num::mean(&zy));
-    let grand = (n1 * m1 + n2 * m2) / (n1 + n2);
-    let between = n1 * (m1 - grand).powi(2) + n2 * (m2 - grand).powi(2);
-    let within = crate::num::sum_sq_dev(&zx, m1) + crate::num::sum_sq_dev(&zy, m2);
-    let df2 = n1 + n2 - 2.0;
-    let f = between / (within / df2);
-    if !f.is_finite() {
-        return None;
-    }
-    let p = FisherSnedecor::new(1.0, df2).ok()?.sf(f);
-    Some(StageTest { test: "levene".into(), statistic: f, df: vec![1.0, df2], p_value: p })
+    let r = crate::tests::variance::levene(&[x, y], crate::tests::variance::LeveneCenter::Median)?;
+    Some(StageTest { test: "levene".into(), statistic: r.statistic, df: r.df, p_value: r.p_value })
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use super::{indices, ppm, ci, Options, SigmaMethod, StageCapability};
 use crate::dataset::{StageSpan, Subgroups};
 use crate::error::{QceError, Result};
 use serde::Serialize;
-use statrs::distribution::{Continuous, ContinuousCDF, Gamma, Normal};
+use crate::num::normal::{dnorm, pnorm, pnorm_upper, qnorm};
+use statrs::distribution::{Continuous, ContinuousCDF, Gamma};
 use statrs::function::gamma::digamma;
 use std::collections::BTreeMap;
 
@@ -107,8 +108,8 @@ impl Fitted {
     /// Cumulative distribution function.
     pub fn cdf(&self, x: f64) -> f64 {
         match *self {
-            Fitted::Normal { mean, sd } => Normal::standard().cdf((x - mean) / sd),
-            Fitted::Lognormal { meanlog, sdlog } => if x <= 0.0 { 0.0 } else { Normal::standard().cdf((x.ln() - meanlog) / sdlog) },
+            Fitted::Normal { mean, sd } => pnorm((x - mean) / sd),
+            Fitted::Lognormal { meanlog, sdlog } => if x <= 0.0 { 0.0 } else { pnorm((x.ln() - meanlog) / sdlog) },
             Fitted::Weibull { shape, scale } => if x <= 0.0 { 0.0 } else { -(-(x / scale).powf(shape)).exp_m1() },
             Fitted::Gamma { shape, rate } => if x <= 0.0 { 0.0 } else { gamma(shape, rate).map_or(f64::NAN, |g| g.cdf(x)) },
             Fitted::Exponential { rate } => if x <= 0.0 { 0.0 } else { -(-rate * x).exp_m1() },
@@ -118,8 +119,8 @@ impl Fitted {
     /// Survival function 1 − F(x), computed directly (precise in the upper tail).
     pub fn sf(&self, x: f64) -> f64 {
         match *self {
-            Fitted::Normal { mean, sd } => Normal::standard().sf((x - mean) / sd),
-            Fitted::Lognormal { meanlog, sdlog } => if x <= 0.0 { 1.0 } else { Normal::standard().sf((x.ln() - meanlog) / sdlog) },
+            Fitted::Normal { mean, sd } => pnorm_upper((x - mean) / sd),
+            Fitted::Lognormal { meanlog, sdlog } => if x <= 0.0 { 1.0 } else { pnorm_upper((x.ln() - meanlog) / sdlog) },
             Fitted::Weibull { shape, scale } => if x <= 0.0 { 1.0 } else { (-(x / scale).powf(shape)).exp() },
             Fitted::Gamma { shape, rate } => if x <= 0.0 { 1.0 } else { gamma(shape, rate).map_or(f64::NAN, |g| g.sf(x)) },
             Fitted::Exponential { rate } => if x <= 0.0 { 1.0 } else { (-rate * x).exp() },
@@ -129,9 +130,9 @@ impl Fitted {
     /// Density.
     pub fn pdf(&self, x: f64) -> f64 {
         match *self {
-            Fitted::Normal { mean, sd } => Normal::new(mean, sd).map_or(f64::NAN, |d| d.pdf(x)),
+            Fitted::Normal { mean, sd } => if sd > 0.0 { dnorm((x - mean) / sd) / sd } else { f64::NAN },
             Fitted::Lognormal { meanlog, sdlog } => {
-                if x <= 0.0 { 0.0 } else { Normal::standard().pdf((x.ln() - meanlog) / sdlog) / (x * sdlog) }
+                if x <= 0.0 { 0.0 } else { dnorm((x.ln() - meanlog) / sdlog) / (x * sdlog) }
             }
             Fitted::Weibull { shape, scale } => {
                 if x <= 0.0 { 0.0 } else { let z = x / scale; shape / scale * z.powf(shape - 1.0) * (-z.powf(shape)).exp() }
@@ -144,8 +145,8 @@ impl Fitted {
     /// Quantile function.
     pub fn quantile(&self, p: f64) -> f64 {
         match *self {
-            Fitted::Normal { mean, sd } => mean + sd * Normal::standard().inverse_cdf(p),
-            Fitted::Lognormal { meanlog, sdlog } => (meanlog + sdlog * Normal::standard().inverse_cdf(p)).exp(),
+            Fitted::Normal { mean, sd } => mean + sd * qnorm(p),
+            Fitted::Lognormal { meanlog, sdlog } => (meanlog + sdlog * qnorm(p)).exp(),
             Fitted::Weibull { shape, scale } => scale * (-(-p).ln_1p()).powf(1.0 / shape),
             // Quantile of the unit-rate gamma, scaled: keeps the search well conditioned.
             Fitted::Gamma { shape, rate } => gamma(shape, 1.0).map_or(f64::NAN, |g| g.inverse_cdf(p)) / rate,

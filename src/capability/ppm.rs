@@ -3,7 +3,7 @@
 
 use super::SpecLimits;
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
+use crate::num::normal::{pnorm, pnorm_upper, qnorm};
 
 /// PPM below LSL, above USL and in total. A side without its limit is `None`.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
@@ -50,8 +50,7 @@ pub fn expected(cdf: impl Fn(f64) -> f64, sf: impl Fn(f64) -> f64, spec: &SpecLi
 
 /// Expected PPM of a normal model N(mean, sigma²): 10⁶·Φ((LSL−μ)/σ), 10⁶·(1−Φ((USL−μ)/σ)).
 pub fn expected_normal(mean: f64, sigma: f64, spec: &SpecLimits) -> Tails {
-    let z = Normal::standard();
-    expected(|l| z.cdf((l - mean) / sigma), |u| z.sf((u - mean) / sigma), spec)
+    expected(|l| pnorm((l - mean) / sigma), |u| pnorm_upper((u - mean) / sigma), spec)
 }
 
 /// Z.bench = Φ⁻¹(1 − P(out of spec)) (Minitab "benchmark Z"), computed as −Φ⁻¹(P) for
@@ -61,7 +60,7 @@ pub fn z_bench(t: &Tails) -> Option<f64> {
     if !(p > 0.0 && p < 1.0) {
         return None;
     }
-    Some(-Normal::standard().inverse_cdf(p))
+    Some(-qnorm(p))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `qce audit FILE --value COL ...`: data patterns that deserve a reviewer's question.
 
-use super::common::{excluded_warning, InputArgs};
+use super::common::{column_name, excluded_warning, InputArgs};
 use super::{Ctx, Output};
 use crate::error::{QceError, Result};
 use crate::evidence::audit::{self, AuditData, AuditOptions, AuditReport, CheckStatus, RecordColumn};
@@ -74,6 +74,9 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> Result<Output> {
     let mut doc = serde_json::to_value(&report).unwrap_or_default();
     doc["file"] = json!(table.source.file);
     doc["column"] = json!(value_name);
+    if let Some(p) = &args.phase {
+        doc["phase"] = json!(column_name(&table, p)?);
+    }
     doc["flag_count"] = json!(report.flags.len());
     let text = render(&report, &value_name, ctx.lang);
     Ok(Output { json: doc, text, warnings })

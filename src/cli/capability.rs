@@ -1,6 +1,6 @@
 //! `qce capability FILE ...`: process capability.
 
-use super::common::{excluded_warning, InputArgs, LayoutArgs};
+use super::common::{column_name, excluded_warning, InputArgs, LayoutArgs};
 use super::{Ctx, Output};
 use crate::capability::{self, dist::DistKind, Model, Options, SigmaMethod, SpecLimits};
 use crate::dataset::{self, LayoutSpec};
@@ -83,6 +83,9 @@ pub fn run(args: &CapabilityArgs, ctx: &Ctx) -> Result<Output> {
     }
     let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the result: {e}")))?;
     json["column"] = serde_json::json!(sg.value_name);
+    if let Some(p) = &args.layout.phase {
+        json["phase"] = serde_json::json!(column_name(&table, p)?);
+    }
     let text = render::capability::text_report(&result, &sg.value_name, ctx.lang);
     Ok(Output { json, text, warnings })
 }

@@ -1,6 +1,6 @@
 //! `qce chart KIND FILE ...`: control charts.
 
-use super::common::{excluded_warning, InputArgs, LayoutArgs};
+use super::common::{column_name, excluded_warning, InputArgs, LayoutArgs};
 use super::{Ctx, Output};
 use crate::dataset::{subgroups, LayoutSpec};
 use crate::error::{QceError, Result};
@@ -122,6 +122,9 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     let (json, text) = if ctx.json {
         let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the chart: {e}")))?;
         json["column"] = serde_json::json!(column);
+        if let Some(p) = &args.layout.phase {
+            json["phase"] = serde_json::json!(column_name(&table, p)?);
+        }
         json["title"] = serde_json::json!(title);
         if let Some(out) = &args.out {
             json["out"] = serde_json::json!(out.display().to_string());

@@ -73,3 +73,10 @@ pub fn excluded_warning(column: &str, notes: &[CellNote], lang: Lang) -> Option<
         ),
     })
 }
+
+/// The header name of column `spec` (`--phase`, `--group`, …), for the JSON keys that name
+/// the columns used (`column`, `group`, `phase`).
+pub fn column_name(table: &Table, spec: &str) -> Result<String> {
+    let i = table.resolve(spec)?;
+    Ok(table.names().get(i).cloned().unwrap_or_else(|| spec.to_string()))
+}

@@ -76,7 +76,7 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
         })
         .collect();
     let text = render(&rows, ctx.lang);
-    Ok(Output { json: json!({"column": col.name, "by": keys.name, "groups": docs}), text, warnings })
+    Ok(Output { json: json!({"column": col.name, "group": keys.name, "groups": docs}), text, warnings })
 }
 
 /// Groups shown in the terminal table; the JSON always holds every group.

@@ -112,14 +112,15 @@ pub fn run(args: &ParetoArgs, ctx: &Ctx) -> Result<Output> {
     }
     let json = if args.phase.is_some() {
         let docs: Vec<serde_json::Value> = stages.iter().map(|(name, p)| stage_json(name, p)).collect();
-        let mut d = json!({"category_column": cat.name, "stages": docs});
+        let phase = args.phase.as_deref().map(|p| super::common::column_name(&table, p)).transpose()?;
+        let mut d = json!({"column": cat.name, "phase": phase, "stages": docs});
         if stages.len() >= 2 {
             d["comparison"] = comparison(&stages);
         }
         d
     } else {
         let mut d = serde_json::to_value(&stages[0].1).unwrap_or_default();
-        d["category_column"] = json!(cat.name);
+        d["column"] = json!(cat.name);
         d
     };
     let mut json = json;

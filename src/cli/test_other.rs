@@ -1,12 +1,12 @@
 //! `qce test` glue for the rank, count and rate tests: mann-whitney, wilcoxon, kruskal, chisq,
 //! prop2, poisson2 (analysis in `tests::{rank, contingency, rates}`).
 
-use super::common::excluded_warning;
-use super::test::TestArgs;
+use super::test::{column, complete_pairs, extremes, load, parse_levels, split_by_group, TestArgs};
 use super::{Ctx, Output};
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
-use crate::ingest::{self, LoadOptions, Table};
+use super::common::excluded_warning;
+use crate::ingest::Table;
 use crate::render::{fmt_num, TextTable};
 use crate::tests::alternative::Alternative;
 use crate::tests::{contingency, rank, rates};
@@ -14,16 +14,8 @@ use serde_json::{json, Value};
 
 /// Run one of this file's tests.
 pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<Output> {
-    let alt = Alternative::parse(&args.alternative).ok_or_else(|| {
-        QceError::usage(format!("--alternative {}: use two-sided, less or greater", args.alternative))
-    })?;
-    if !(args.alpha > 0.0 && args.alpha < 1.0) {
-        return Err(QceError::usage(format!("--alpha {}: give a level between 0 and 1, e.g. 0.05", args.alpha)));
-    }
-    if !(args.conf > 0.0 && args.conf < 1.0) {
-        return Err(QceError::usage(format!("--conf {}: give a level between 0 and 1, e.g. 0.95", args.conf)));
-    }
-    let s = Settings { alt, alpha: args.alpha, conf: args.conf, lang: ctx.lang };
+    let (alt, alpha, conf) = parse_levels(args)?;
+    let s = Settings { alt, alpha, conf, lang: ctx.lang };
     match args.name.as_str() {
         "mann-whitney" => mann_whitney(args, &s),
         "wilcoxon" => wilcoxon(args, &s),
@@ -107,24 +99,19 @@ fn fmt_p(p: f64) -> String {
     format!("p = {s}")
 }
 
-fn load(args: &TestArgs) -> Result<Table> {
-    let file = args.file.as_ref().ok_or_else(|| {
-        QceError::usage(format!("test {} needs a data FILE (e.g. qce test {} data.csv --value COL --group COL)", args.name, args.name))
-    })?;
-    ingest::load(file, &LoadOptions { sheet: args.sheet.clone(), header_row: args.header_row, skip_bad: args.skip_bad })
-}
-
 fn need<'a>(opt: &'a Option<String>, flag: &str, test: &str) -> Result<&'a str> {
     opt.as_deref().ok_or_else(|| QceError::usage(format!("test {test} needs {flag} COL")))
 }
 
 /// The samples of a k-sample test: `--value COL --group COL` (stacked), or `--value A,B,...`
 /// without `--group` (one column per sample, as Minitab's "samples in separate columns").
-fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>, String)> {
+/// Returns the labels, their values, the group column's name ("--value" for separate columns)
+/// and the value column's name (the column names joined by commas for separate columns).
+fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>, String, String)> {
     let value = need(&args.value, "--value", test)?;
     if let Some(group) = &args.group {
-        let (names, groups) = grouped(table, value, group, lang, warnings)?;
-        return Ok((names, groups, group.clone()));
+        let g = split_by_group(table, value, group, lang, warnings)?;
+        return Ok((g.names, g.values, g.group, g.value));
     }
     let cols: Vec<&str> = value.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
     if cols.len() < 2 {
@@ -135,48 +122,12 @@ fn samples(table: &Table, args: &TestArgs, test: &str, lang: Lang, warnings: &mu
     let mut names = Vec::new();
     let mut groups = Vec::new();
     for c in cols {
-        let col = table.numeric(c)?;
-        warnings.extend(excluded_warning(&col.name, &col.notes, lang));
-        groups.push(col.values.into_iter().filter(|v| !v.is_nan()).collect::<Vec<f64>>());
-        names.push(col.name);
+        let (name, values) = column(table, c, lang, warnings)?;
+        groups.push(values);
+        names.push(name);
     }
-    Ok((names, groups, "--value".to_string()))
-}
-
-/// Values of `--value` split by the labels of `--group`, in first-appearance order.
-fn grouped(table: &Table, value: &str, group: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(Vec<String>, Vec<Vec<f64>>)> {
-    let col = table.numeric(value)?;
-    warnings.extend(excluded_warning(&col.name, &col.notes, lang));
-    let keys = table.keys(group)?;
-    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); keys.names.len()];
-    let mut unlabeled = 0usize;
-    for (v, code) in col.values.iter().zip(&keys.codes) {
-        match code {
-            Some(c) if !v.is_nan() => groups[*c as usize].push(*v),
-            None if !v.is_nan() => unlabeled += 1,
-            _ => {}
-        }
-    }
-    if unlabeled > 0 {
-        warnings.push(match lang {
-            Lang::Zh => format!("{unlabeled} 个数值的分组列“{}”为空，未计入任何组", keys.name),
-            Lang::En => format!("{unlabeled} values have a blank '{}' and belong to no group", keys.name),
-        });
-    }
-    let mut names = Vec::new();
-    let mut kept = Vec::new();
-    for (name, g) in keys.names.into_iter().zip(groups) {
-        if g.is_empty() {
-            warnings.push(match lang {
-                Lang::Zh => format!("组“{name}”没有数值，已略去"),
-                Lang::En => format!("group '{name}' has no values and is left out"),
-            });
-        } else {
-            names.push(name);
-            kept.push(g);
-        }
-    }
-    Ok((names, kept))
+    let value = names.join(",");
+    Ok((names, groups, "--value".to_string(), value))
 }
 
 fn exactly_two(names: &[String], group: &str, test: &str) -> Result<()> {
@@ -250,8 +201,9 @@ fn higher_lower(lang: Lang, diff: f64) -> &'static str {
 fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
     let table = load(args)?;
     let mut warnings = Vec::new();
-    let (names, groups, group) = samples(&table, args, "mann-whitney", s.lang, &mut warnings)?;
-    let (value, group) = (args.value.as_deref().unwrap_or_default(), group.as_str());
+    let (names, groups, group, value) = samples(&table, args, "mann-whitney", s.lang, &mut warnings)?;
+    let group_key = args.group.is_some().then_some(group.as_str());
+    let group = group.as_str();
     exactly_two(&names, group, "mann-whitney")?;
     let r = rank::mann_whitney(&groups[0], &groups[1], s.alt, s.conf)?;
     let (a, b) = (&names[0], &names[1]);
@@ -282,7 +234,7 @@ fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
             "groups": [{"name": a, "n": r.n1, "median": r.median1}, {"name": b, "n": r.n2, "median": r.median2}],
             "u": r.u, "z": finite(Some(r.z)), "exact_p_value": r.exact_p_value, "ties": r.ties,
             "ci_achieved_conf": finite(Some(r.achieved_conf)), "ci_method": r.ci_method,
-            "value_column": value, "group_column": group,
+            "column": value, "group": group_key,
         }),
     );
     let mut t = TextTable::new([s.lang.t("组", "Group"), "N", s.lang.t("中位数", "Median")]).align_right(1).align_right(2);
@@ -310,30 +262,12 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
     let cols: Vec<String> = value.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
     let (data, label) = match cols.as_slice() {
         [one] => {
-            let col = table.numeric(one)?;
-            warnings.extend(excluded_warning(&col.name, &col.notes, s.lang));
-            (col.values.iter().copied().filter(|v| !v.is_nan()).collect::<Vec<f64>>(), col.name)
+            let (name, values) = column(&table, one, s.lang, &mut warnings)?;
+            (values, name)
         }
         [a, b] => {
-            let (ca, cb) = (table.numeric(a)?, table.numeric(b)?);
-            let mut skipped = 0usize;
-            let d: Vec<f64> = ca
-                .values
-                .iter()
-                .zip(&cb.values)
-                .filter_map(|(x, y)| {
-                    let keep = !x.is_nan() && !y.is_nan();
-                    skipped += usize::from(!keep && (!x.is_nan() || !y.is_nan()));
-                    keep.then(|| x - y)
-                })
-                .collect();
-            if skipped > 0 {
-                warnings.push(match s.lang {
-                    Lang::Zh => format!("{skipped} 行只有一个配对值，未计入"),
-                    Lang::En => format!("{skipped} rows have only one of the paired values and are left out"),
-                });
-            }
-            (d, format!("{} − {}", ca.name, cb.name))
+            let (name_a, name_b, xs, ys) = complete_pairs(&table, a, b, s.lang, &mut warnings)?;
+            (xs.iter().zip(&ys).map(|(x, y)| x - y).collect(), format!("{name_a} − {name_b}"))
         }
         _ => return Err(QceError::usage("wilcoxon takes --value COL (one sample, with --mu) or --value A,B (paired, differences A−B)")),
     };
@@ -386,7 +320,7 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
         json!({
             "n": r.n, "n_nonzero": r.n_nonzero, "mu": r.mu, "median": r.median, "paired": paired,
             "z": finite(Some(r.z)), "exact_p_value": r.exact_p_value, "ties": r.ties,
-            "ci_achieved_conf": finite(Some(r.achieved_conf)), "ci_method": r.ci_method, "value_column": label,
+            "ci_achieved_conf": finite(Some(r.achieved_conf)), "ci_method": r.ci_method, "column": label,
         }),
     );
     let ci_label = format!("{} {}", s.conf_pct(), s.lang.t("置信区间", "CI"));
@@ -410,11 +344,11 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
 fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
     let table = load(args)?;
     let mut warnings = Vec::new();
-    let (names, groups, group) = samples(&table, args, "kruskal", s.lang, &mut warnings)?;
-    let (value, group) = (args.value.as_deref().unwrap_or_default(), group.as_str());
+    let (names, groups, group, value) = samples(&table, args, "kruskal", s.lang, &mut warnings)?;
+    let group_key = args.group.is_some().then_some(group.as_str());
     let slices: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
     let r = rank::kruskal(&slices)?;
-    let (hi, lo) = extremes(&r.groups.iter().map(|g| g.median).collect::<Vec<_>>());
+    let (lo, hi) = extremes(&r.groups.iter().map(|g| g.median).collect::<Vec<_>>());
     let conclusion = match s.lang {
         Lang::Zh => format!(
             "{} 个组的中位数{}：最高为 {}（{}），最低为 {}（{}）；H = {}，{}。",
@@ -446,7 +380,7 @@ fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
         .zip(&r.groups)
         .map(|(n, g)| json!({"name": n, "n": g.n, "median": g.median, "mean_rank": g.mean_rank, "z": g.z}))
         .collect();
-    extend(&mut d, json!({"groups": gj, "h_uncorrected": r.h_uncorrected, "value_column": value, "group_column": group}));
+    extend(&mut d, json!({"groups": gj, "h_uncorrected": r.h_uncorrected, "column": value, "group": group_key}));
     let mut t = TextTable::new([s.lang.t("组", "Group"), "N", s.lang.t("中位数", "Median"), s.lang.t("平均秩", "Mean rank"), "z"]);
     for i in 1..5 {
         t = t.align_right(i);
@@ -458,21 +392,6 @@ fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
     text += &kv_table(&[("H", fmt_num(Some(r.h))), ("df", r.df.to_string()), ("p", fmt_num(Some(r.p_value)))]);
     text = format!("{text}\n{conclusion}\n");
     Ok(Output { json: d, text, warnings })
-}
-
-/// Indices of the largest and the smallest value (first on ties).
-fn extremes(xs: &[f64]) -> (usize, usize) {
-    let mut hi = 0;
-    let mut lo = 0;
-    for (i, v) in xs.iter().enumerate() {
-        if *v > xs[hi] {
-            hi = i;
-        }
-        if *v < xs[lo] {
-            lo = i;
-        }
-    }
-    (hi, lo)
 }
 
 fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
@@ -586,7 +505,7 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
             "rows": row_names, "columns": col_names, "observed": r.observed, "expected": r.expected,
             "contributions": r.contributions, "total": r.total, "min_expected": r.min_expected,
             "cells_expected_below_5": r.cells_expected_below_5, "fisher_p_value": r.fisher_p_value,
-            "row_column": rk.name, "col_column": ck.name,
+            "row": rk.name, "col": ck.name,
         }),
     );
     let mut header = vec![format!("{} \\ {}", rk.name, ck.name)];

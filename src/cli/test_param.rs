@@ -3,8 +3,7 @@
 //! pure functions of `crate::tests`, and shapes the contract's `test` JSON, a compact table
 //! and a one-sentence conclusion.
 
-use super::common::{excluded_warning, InputArgs};
-use super::test::TestArgs;
+use super::test::{column, complete_pairs, extremes, load, parse_levels, split_by_group, Groups, TestArgs};
 use super::{Ctx, Output};
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
@@ -26,30 +25,10 @@ struct Settings {
     lang: Lang,
 }
 
-/// Named groups of values, in order of first appearance.
-struct Groups {
-    value: String,
-    group: String,
-    names: Vec<String>,
-    values: Vec<Vec<f64>>,
-}
-
-impl Groups {
-    fn slices(&self) -> Vec<&[f64]> {
-        self.values.iter().map(|v| v.as_slice()).collect()
-    }
-}
-
 /// Run one of this file's tests.
 pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<Output> {
-    let alt = Alternative::parse(&args.alternative)
-        .ok_or_else(|| QceError::usage(format!("--alternative {}: use two-sided, less or greater", args.alternative)))?;
-    for (name, v) in [("--alpha", args.alpha), ("--conf", args.conf)] {
-        if !(v > 0.0 && v < 1.0) {
-            return Err(QceError::usage(format!("{name} {v}: must lie strictly between 0 and 1 (e.g. 0.05 for --alpha, 0.95 for --conf)")));
-        }
-    }
-    let s = Settings { alt, alpha: args.alpha, conf: args.conf, lang: ctx.lang };
+    let (alt, alpha, conf) = parse_levels(args)?;
+    let s = Settings { alt, alpha, conf, lang: ctx.lang };
     let table = load(args)?;
     let mut warnings = Vec::new();
     let (json, text) = match args.name.as_str() {
@@ -68,23 +47,8 @@ pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<Output> {
 // ---------------------------------------------------------------------------------------
 // Loading
 
-fn load(args: &TestArgs) -> Result<Table> {
-    let file = args.file.clone().ok_or_else(|| {
-        QceError::usage(format!("test {} needs a data FILE, e.g. qce test {} data.csv --value COL", args.name, args.name))
-    })?;
-    InputArgs { file, sheet: args.sheet.clone(), header_row: args.header_row, skip_bad: args.skip_bad }.load()
-}
-
 fn need_value<'a>(args: &'a TestArgs) -> Result<&'a str> {
     args.value.as_deref().ok_or_else(|| QceError::usage(format!("test {} needs --value COL (the measurement column)", args.name)))
-}
-
-/// The non-missing values of one column, with a warning listing excluded cells.
-fn column(table: &Table, spec: &str, lang: Lang, warnings: &mut Vec<String>) -> Result<(String, Vec<f64>)> {
-    let col = table.numeric(spec)?;
-    warnings.extend(excluded_warning(&col.name, &col.notes, lang));
-    let values = col.values.iter().copied().filter(|v| !v.is_nan()).collect();
-    Ok((col.name, values))
 }
 
 /// Values split by `--group`, labels in order of first appearance.
@@ -93,39 +57,7 @@ fn grouped(args: &TestArgs, table: &Table, lang: Lang, warnings: &mut Vec<String
     let group = args.group.as_deref().ok_or_else(|| {
         QceError::usage(format!("test {} needs --group COL (the column whose labels split the values into groups)", args.name))
     })?;
-    let col = table.numeric(value)?;
-    warnings.extend(excluded_warning(&col.name, &col.notes, lang));
-    let keys = table.keys(group)?;
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); keys.names.len()];
-    let mut unlabeled = 0usize;
-    for (v, code) in col.values.iter().zip(&keys.codes) {
-        match code {
-            Some(c) if !v.is_nan() => values[*c as usize].push(*v),
-            None if !v.is_nan() => unlabeled += 1,
-            _ => {}
-        }
-    }
-    if unlabeled > 0 {
-        warnings.push(match lang {
-            Lang::Zh => format!("{unlabeled} 个数值的分组列“{}”为空，未计入任何组", keys.name),
-            Lang::En => format!("{unlabeled} values have a blank '{}' and belong to no group", keys.name),
-        });
-    }
-    // Labels whose values are all missing carry no data: drop them, say so.
-    let mut names = Vec::new();
-    let mut kept = Vec::new();
-    for (name, v) in keys.names.into_iter().zip(values) {
-        if v.is_empty() {
-            warnings.push(match lang {
-                Lang::Zh => format!("组“{name}”没有可用数值，已忽略"),
-                Lang::En => format!("group '{name}' has no usable values and is left out"),
-            });
-        } else {
-            names.push(name);
-            kept.push(v);
-        }
-    }
-    Ok(Groups { value: col.name, group: keys.name, names, values: kept })
+    split_by_group(table, value, group, lang, warnings)
 }
 
 /// Exactly two groups (t2, f), else a usage error naming the labels found.
@@ -518,26 +450,7 @@ fn paired_columns(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Ve
     if parts.len() != 2 {
         return Err(QceError::usage(format!("paired needs --value A,B (two columns; differences A−B), got '{spec}'")));
     }
-    let (ca, cb) = (table.numeric(parts[0])?, table.numeric(parts[1])?);
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    let mut incomplete = 0usize;
-    for (x, y) in ca.values.iter().zip(&cb.values) {
-        match (x.is_nan(), y.is_nan()) {
-            (false, false) => {
-                a.push(*x);
-                b.push(*y);
-            }
-            (true, true) => {}
-            _ => incomplete += 1,
-        }
-    }
-    if incomplete > 0 {
-        warnings.push(match s.lang {
-            Lang::Zh => format!("{incomplete} 行只有“{}”或“{}”之一有值，配对不完整，已排除", ca.name, cb.name),
-            Lang::En => format!("{incomplete} rows have only one of '{}' and '{}' and are left out (incomplete pairs)", ca.name, cb.name),
-        });
-    }
-    Ok((ca.name, cb.name, a, b))
+    complete_pairs(table, parts[0], parts[1], s.lang, warnings)
 }
 
 fn run_paired(args: &TestArgs, table: &Table, s: Settings, warnings: &mut Vec<String>) -> Result<(Value, String)> {
@@ -639,21 +552,6 @@ fn run_equal_variance(args: &TestArgs, table: &Table, s: Settings, warnings: &mu
     let stat_name = if args.name == "levene" { "F" } else { "K²" };
     let text = format!("{}\n{}\n{conclusion}\n", groups_table(&g.names, &g.values, s.lang), result_table(&r.method, stat_name, r.statistic, &df_text, r.p_value, None, s.lang));
     Ok((doc, text))
-}
-
-/// Index of the smallest and largest value.
-fn extremes(xs: &[f64]) -> (usize, usize) {
-    let mut lo = 0;
-    let mut hi = 0;
-    for (i, x) in xs.iter().enumerate() {
-        if *x < xs[lo] {
-            lo = i;
-        }
-        if *x > xs[hi] {
-            hi = i;
-        }
-    }
-    (lo, hi)
 }
 
 fn spread_sentence(g: &Groups, r: &EqualVarianceResult, s: Settings) -> String {

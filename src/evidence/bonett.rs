@@ -14,7 +14,7 @@
 //! α at which one end of that interval reaches 1 (found by bisection on z), as Minitab does.
 
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
+use crate::num::normal::{pnorm_upper, qnorm};
 
 /// Bonett's test of σ1 = σ2, with the interval for σ1/σ2.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -72,17 +72,16 @@ pub fn bonett(x1: &[f64], x2: &[f64], conf_level: f64) -> Option<Bonett> {
     let se = se2.sqrt();
     let ratio2 = v1 / v2;
     let ln_c = |z: f64| (f1 / (f1 - z)).ln() - (f2 / (f2 - z)).ln();
-    let normal = Normal::new(0.0, 1.0).ok()?;
-    let z = normal.inverse_cdf(1.0 - (1.0 - conf_level) / 2.0);
+    let z = qnorm(1.0 - (1.0 - conf_level) / 2.0);
     let centre = ln_c(z) + ratio2.ln();
     let ci = [(centre - z * se).exp().sqrt(), (centre + z * se).exp().sqrt()];
-    let p_value = p_value(ratio2.ln(), se, &ln_c, f1.min(f2), &normal);
+    let p_value = p_value(ratio2.ln(), se, &ln_c, f1.min(f2));
     Some(Bonett { test: "bonett", sd_1: v1.sqrt(), sd_2: v2.sqrt(), ratio: (v1 / v2).sqrt(), ci, conf_level, p_value, kurtosis })
 }
 
 /// Two-sided p-value: the z at which the interval's nearer end touches ln 1 = 0, i.e. the root
 /// of g(z) = |ln c(z) + ln r| − z·se, then p = 2(1 − Φ(z)).
-fn p_value(ln_r: f64, se: f64, ln_c: &dyn Fn(f64) -> f64, n_min: f64, normal: &Normal) -> f64 {
+fn p_value(ln_r: f64, se: f64, ln_c: &dyn Fn(f64) -> f64, n_min: f64) -> f64 {
     let g = |z: f64| (ln_c(z) + ln_r).abs() - z * se;
     if g(0.0) <= 0.0 {
         return 1.0;
@@ -90,7 +89,7 @@ fn p_value(ln_r: f64, se: f64, ln_c: &dyn Fn(f64) -> f64, n_min: f64, normal: &N
     // c(z) has a pole at z = n_min; stay well below it (p there is ~0 for any real sample).
     let mut hi = (n_min - 1.0).min(40.0);
     if g(hi) > 0.0 {
-        return 2.0 * normal.sf(hi);
+        return 2.0 * pnorm_upper(hi);
     }
     let mut lo = 0.0;
     for _ in 0..200 {
@@ -101,7 +100,7 @@ fn p_value(ln_r: f64, se: f64, ln_c: &dyn Fn(f64) -> f64, n_min: f64, normal: &N
             hi = mid;
         }
     }
-    (2.0 * normal.sf(0.5 * (lo + hi))).min(1.0)
+    (2.0 * pnorm_upper(0.5 * (lo + hi))).min(1.0)
 }
 
 #[cfg(test)]
@@ -110,8 +109,7 @@ mod tests {
 
     fn sample(n: usize, scale: f64, shift: f64) -> Vec<f64> {
         // Deterministic, roughly normal spread (normal quantiles).
-        let normal = Normal::new(0.0, 1.0).unwrap();
-        (1..=n).map(|i| shift + scale * normal.inverse_cdf((i as f64 - 0.5) / n as f64)).collect()
+        (1..=n).map(|i| shift + scale * qnorm((i as f64 - 0.5) / n as f64)).collect()
     }
 
     #[test]

@@ -95,6 +95,15 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
 
 /// Split text into records of fields, honouring double quotes (RFC 4180).
 pub(crate) fn split_records(text: &str, delim: u8) -> Vec<Vec<String>> {
+    split_quoted(text, delim, true).0
+}
+
+/// The RFC 4180 field scanner behind [`split_records`] and `fastcsv::split_line`: fields end
+/// at `delim` outside quotes, `""` inside quotes is a quote, a quote opens a field only at its
+/// start. With `line_breaks`, CR, LF or CRLF outside quotes ends a record; without, the text is
+/// one record and line-break characters are field content. Returns the records and whether a
+/// quote was left open at the end.
+pub(crate) fn split_quoted(text: &str, delim: u8, line_breaks: bool) -> (Vec<Vec<String>>, bool) {
     let mut out = Vec::new();
     let mut rec = Vec::new();
     let mut field = String::new();
@@ -118,7 +127,7 @@ pub(crate) fn split_records(text: &str, delim: u8) -> Vec<Vec<String>> {
             in_quotes = true;
         } else if c == d {
             rec.push(std::mem::take(&mut field));
-        } else if c == '\n' || c == '\r' {
+        } else if line_breaks && (c == '\n' || c == '\r') {
             if c == '\r' && chars.peek() == Some(&'\n') {
                 chars.next();
             }
@@ -132,7 +141,7 @@ pub(crate) fn split_records(text: &str, delim: u8) -> Vec<Vec<String>> {
         rec.push(field);
         out.push(rec);
     }
-    out
+    (out, in_quotes)
 }
 
 /// The header row (0-based index into `grid`): the first row, below any title rows, that

@@ -691,38 +691,13 @@ fn count_fields(line: &[u8], delim: u8, width: usize) -> FieldCount {
 /// quote). `None` when a quote is left open (the field continues on the next line).
 pub(crate) fn split_line(line: &[u8], delim: u8) -> Option<Vec<Cow<'_, str>>> {
     let text = String::from_utf8_lossy(line);
-    let text: &str = &text;
-    let mut out: Vec<Cow<'_, str>> = Vec::new();
-    let mut field = String::new();
-    let mut in_quotes = false;
-    let mut chars = text.chars().peekable();
-    let d = delim as char;
-    while let Some(c) = chars.next() {
-        if in_quotes {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    in_quotes = false;
-                }
-            } else {
-                field.push(c);
-            }
-        } else if c == '"' && field.trim().is_empty() {
-            field.clear();
-            in_quotes = true;
-        } else if c == d {
-            out.push(Cow::Owned(std::mem::take(&mut field)));
-        } else {
-            field.push(c);
-        }
-    }
-    if in_quotes {
+    let (records, open_quote) = super::delimited::split_quoted(&text, delim, false);
+    if open_quote {
         return None;
     }
-    out.push(Cow::Owned(field));
-    Some(out)
+    // An empty line is one empty field.
+    let fields = records.into_iter().next().unwrap_or_else(|| vec![String::new()]);
+    Some(fields.into_iter().map(Cow::Owned).collect())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! For n < 2 (a single observation has no range and no standard deviation) every constant
 //! is NaN; callers leave such subgroups out.
 
-use statrs::distribution::{ContinuousCDF, Normal};
+use crate::num::normal::pnorm;
 use statrs::function::gamma::ln_gamma;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -85,8 +85,7 @@ const STEP: f64 = 0.005;
 const HALF_WIDTH: f64 = 10.0;
 
 fn phi_grid(points: usize) -> Vec<f64> {
-    let normal = Normal::standard();
-    (0..points).map(|i| normal.cdf(-HALF_WIDTH + i as f64 * STEP)).collect()
+    (0..points).map(|i| pnorm(-HALF_WIDTH + i as f64 * STEP)).collect()
 }
 
 /// d2(n) by integration: E[R] = ∫ (1 − Φ(x)ⁿ − (1 − Φ(x))ⁿ) dx (Tippett 1925), trapezoid

@@ -13,6 +13,35 @@ pub mod sigma;
 pub mod timeweighted;
 pub mod variables;
 
+/// Test fixtures shared by the SPC modules' unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::dataset::{StageSpan, Subgroups};
+
+    /// Subgroups from explicit groups (labels 1…k, first rows 2…k+1 as below a header) and
+    /// stages given as (name, first subgroup, end).
+    pub(crate) fn sg_of(groups: &[Vec<f64>], stages: &[(&str, usize, usize)]) -> Subgroups {
+        let mut values = Vec::new();
+        let mut offsets = vec![0];
+        for g in groups {
+            values.extend_from_slice(g);
+            offsets.push(values.len());
+        }
+        let k = groups.len();
+        Subgroups {
+            value_name: "x".into(),
+            values,
+            offsets,
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (2..k as u64 + 2).collect(),
+            stages: stages.iter().map(|&(n, a, b)| StageSpan { name: n.into(), start: a, end: b }).collect(),
+            excluded: vec![],
+            empty_subgroups: vec![],
+            individuals: groups.iter().all(|g| g.len() == 1),
+        }
+    }
+}
+
 use crate::dataset::{StageSpan, Subgroups};
 use crate::error::{QceError, Result};
 use serde::Serialize;

@@ -184,25 +184,10 @@ fn moving_range(xs: &[f64]) -> Option<SigmaEstimate> {
 mod tests {
     use super::*;
 
+    /// One stage "all", a subgroup per slice.
     fn sg(groups: &[&[f64]]) -> Subgroups {
-        let mut values = Vec::new();
-        let mut offsets = vec![0];
-        for g in groups {
-            values.extend_from_slice(g);
-            offsets.push(values.len());
-        }
-        let k = groups.len();
-        Subgroups {
-            value_name: "x".into(),
-            values,
-            offsets,
-            labels: (1..=k).map(|i| i.to_string()).collect(),
-            first_rows: (0..k as u64).collect(),
-            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
-            excluded: vec![],
-            empty_subgroups: vec![],
-            individuals: groups.iter().all(|g| g.len() == 1),
-        }
+        let gs: Vec<Vec<f64>> = groups.iter().map(|g| g.to_vec()).collect();
+        crate::spc::test_support::sg_of(&gs, &[("all", 0, gs.len())])
     }
 
     #[test]

@@ -287,28 +287,7 @@ fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::StageSpan;
-
-    pub(crate) fn sg_of(groups: &[Vec<f64>], stages: &[(&str, usize, usize)]) -> Subgroups {
-        let mut values = Vec::new();
-        let mut offsets = vec![0];
-        for g in groups {
-            values.extend_from_slice(g);
-            offsets.push(values.len());
-        }
-        let k = groups.len();
-        Subgroups {
-            value_name: "x".into(),
-            values,
-            offsets,
-            labels: (1..=k).map(|i| i.to_string()).collect(),
-            first_rows: (2..k as u64 + 2).collect(),
-            stages: stages.iter().map(|&(n, a, b)| StageSpan { name: n.into(), start: a, end: b }).collect(),
-            excluded: vec![],
-            empty_subgroups: vec![],
-            individuals: groups.iter().all(|g| g.len() == 1),
-        }
-    }
+    use crate::spc::test_support::sg_of;
 
     #[test]
     fn xbar_r_textbook_limits() {

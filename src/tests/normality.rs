@@ -7,7 +7,6 @@
 //! values, or (near) zero spread.
 
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// The outcome of one normality test.
 #[derive(Debug, Clone, Serialize)]
@@ -20,52 +19,8 @@ pub struct NormalityResult {
     pub p_value: f64,
 }
 
-/// The standard normal distribution (for `inverse_cdf`). ok: mean 0, sd 1 are valid.
-fn std_normal() -> Normal {
-    Normal::standard()
-}
-
-/// Standard normal CDF Φ(z) to full double precision, by the complementary error function
-/// of `libm` (FreeBSD/musl `erfc`, error below 1 ulp). statrs' `erfc` is off by ~4e-11
-/// relative (erfc(2)), too coarse for R-exact p-values.
-pub fn pnorm(z: f64) -> f64 {
-    0.5 * libm::erfc(-z * std::f64::consts::FRAC_1_SQRT_2)
-}
-
-/// Upper tail 1 − Φ(z), without cancellation.
-pub fn pnorm_upper(z: f64) -> f64 {
-    pnorm(-z)
-}
-
-/// ln Φ(z), accurate far into the lower tail: for z < −30 the asymptotic series of the Mills
-/// ratio (Abramowitz & Stegun 26.2.12) replaces log(erfc), which underflows below z ≈ −38.
-pub fn log_pnorm(z: f64) -> f64 {
-    if z > -30.0 {
-        return if z > 0.0 { libm::log1p(-pnorm_upper(z)) } else { pnorm(z).ln() };
-    }
-    let z2 = z * z;
-    let series = 1.0 - 1.0 / z2 + 3.0 / (z2 * z2) - 15.0 / (z2 * z2 * z2);
-    -0.5 * z2 - (-z).ln() - 0.5 * (2.0 * std::f64::consts::PI).ln() + series.ln()
-}
-
-/// Standard normal quantile Φ⁻¹(p): statrs' estimate polished by two Newton steps on the
-/// accurate [`pnorm`] (quadratic convergence), so it is good to a few ulp. NaN outside (0, 1).
-pub fn qnorm(p: f64) -> f64 {
-    if !(p > 0.0 && p < 1.0) {
-        return if p == 0.0 { f64::NEG_INFINITY } else if p == 1.0 { f64::INFINITY } else { f64::NAN };
-    }
-    let mut z = std_normal().inverse_cdf(p);
-    for _ in 0..2 {
-        let density = (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
-        if !(density > 0.0) {
-            break;
-        }
-        // Work on the smaller tail so the residual has no cancellation.
-        let resid = if p < 0.5 { pnorm(z) - p } else { (1.0 - p) - pnorm_upper(z) };
-        z -= resid / density;
-    }
-    z
-}
+/// The standard normal functions, shared by every module (kept here for existing callers).
+pub use crate::num::normal::{log_pnorm, pnorm, pnorm_upper, qnorm};
 
 /// Sorted copy plus mean and sd (n − 1); `None` when the sd is not positive and finite.
 fn sorted_standardise(xs: &[f64]) -> Option<(Vec<f64>, f64, f64)> {

@@ -10,7 +10,8 @@
 //! §3.3 and §4.3 (order statistics of the Walsh averages / pairwise differences picked by the
 //! null distribution of the rank statistic; Bauer 1972, JASA 67, 687–690).
 
-use super::alternative::{std_normal_quantile, Alternative};
+use super::alternative::Alternative;
+use crate::num::normal::{pnorm, qnorm};
 use crate::error::{QceError, Result};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -416,9 +417,9 @@ fn exact_index(dist: &[f64], alpha_tail: f64) -> (u64, f64) {
 /// Normal approximation of the order-statistic index (Hollander & Wolfe (4.41)):
 /// c = ⌊N/2 + ½ − z·σ⌋ (0: no finite interval); achieved coverage 1 − tails·Φ((c − ½ − N/2)/σ).
 fn normal_index(total: f64, sd: f64, alpha_tail: f64, alternative: Alternative) -> (u64, f64, &'static str) {
-    let z = std_normal_quantile(1.0 - alpha_tail);
+    let z = qnorm(1.0 - alpha_tail);
     let c = (total / 2.0 + 0.5 - z * sd).floor().max(0.0);
-    let tail = super::alternative::std_normal_cdf((c - 0.5 - total / 2.0) / sd);
+    let tail = pnorm((c - 0.5 - total / 2.0) / sd);
     (c as u64, 1.0 - tails(alternative) * tail, "normal")
 }
 

@@ -2,7 +2,8 @@
 //! and sample size) and two Poisson rates (R `poisson.test`: the exact conditional binomial
 //! test).
 
-use super::alternative::{std_normal_cdf, std_normal_quantile, Alternative};
+use super::alternative::Alternative;
+use crate::num::normal::{pnorm, qnorm};
 use super::contingency::fisher_2x2;
 use crate::error::{QceError, Result};
 use serde::Serialize;
@@ -99,11 +100,11 @@ pub fn prop2(x1: f64, n1: f64, x2: f64, n2: f64, alternative: Alternative, alpha
     let se1 = (p1 * (1.0 - p1) / n1 as f64 + p2 * (1.0 - p2) / n2 as f64).sqrt();
     let ci = match alternative {
         Alternative::TwoSided => {
-            let w = std_normal_quantile((1.0 + conf) / 2.0) * se1;
+            let w = qnorm((1.0 + conf) / 2.0) * se1;
             [(estimate - w).max(-1.0), (estimate + w).min(1.0)]
         }
-        Alternative::Less => [-1.0, (estimate + std_normal_quantile(conf) * se1).min(1.0)],
-        Alternative::Greater => [(estimate - std_normal_quantile(conf) * se1).max(-1.0), 1.0],
+        Alternative::Less => [-1.0, (estimate + qnorm(conf) * se1).min(1.0)],
+        Alternative::Greater => [(estimate - qnorm(conf) * se1).max(-1.0), 1.0],
     };
     let fisher_p_value = fisher_2x2([[x1, n1 - x1], [x2, n2 - x2]], alternative)?;
     let power = prop2_power(p1, p2, n1 as f64, n2 as f64, alpha, alternative);
@@ -140,15 +141,15 @@ pub fn prop2_power(p1: f64, p2: f64, n1: f64, n2: f64, alpha: f64, alternative: 
         return None;
     }
     let d = p1 - p2;
-    let upper = |z: f64| std_normal_cdf((d - z * s0) / s1);
-    let lower = |z: f64| std_normal_cdf((-d - z * s0) / s1);
+    let upper = |z: f64| pnorm((d - z * s0) / s1);
+    let lower = |z: f64| pnorm((-d - z * s0) / s1);
     Some(match alternative {
         Alternative::TwoSided => {
-            let z = std_normal_quantile(1.0 - alpha / 2.0);
+            let z = qnorm(1.0 - alpha / 2.0);
             upper(z) + lower(z)
         }
-        Alternative::Greater => upper(std_normal_quantile(1.0 - alpha)),
-        Alternative::Less => lower(std_normal_quantile(1.0 - alpha)),
+        Alternative::Greater => upper(qnorm(1.0 - alpha)),
+        Alternative::Less => lower(qnorm(1.0 - alpha)),
     })
 }
 
@@ -201,11 +202,11 @@ pub fn poisson2(x1: f64, t1: f64, x2: f64, t2: f64, alternative: Alternative, co
     let se = (x1 as f64 / (t1 * t1) + x2 as f64 / (t2 * t2)).sqrt();
     let ci_difference = match alternative {
         Alternative::TwoSided => {
-            let w = std_normal_quantile((1.0 + conf) / 2.0) * se;
+            let w = qnorm((1.0 + conf) / 2.0) * se;
             [Some(difference - w), Some(difference + w)]
         }
-        Alternative::Less => [None, Some(difference + std_normal_quantile(conf) * se)],
-        Alternative::Greater => [Some(difference - std_normal_quantile(conf) * se), None],
+        Alternative::Less => [None, Some(difference + qnorm(conf) * se)],
+        Alternative::Greater => [Some(difference - qnorm(conf) * se), None],
     };
     Ok(Poisson2 { x1, t1, x2, t2, rate1, rate2, ratio, p_value, ci_ratio, difference, ci_difference })
 }

@@ -102,7 +102,7 @@ pub fn levene(groups: &[&[f64]], center: LeveneCenter) -> Option<EqualVarianceRe
         .map(|g| {
             let c = match center {
                 LeveneCenter::Mean => num::mean(g),
-                LeveneCenter::Median => median(g),
+                LeveneCenter::Median => num::median(g),
             };
             g.iter().map(|x| (x - c).abs()).collect()
         })
@@ -119,14 +119,6 @@ pub fn levene(groups: &[&[f64]], center: LeveneCenter) -> Option<EqualVarianceRe
         LeveneCenter::Mean => "Levene's test (center = mean)",
     };
     Some(EqualVarianceResult { method: method.into(), statistic: f, df: vec![d1, d2], p_value: f_upper(f, d1, d2)?, sds: sds(groups) })
-}
-
-/// Median (the average of the two middle values for even n).
-fn median(xs: &[f64]) -> f64 {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) }
 }
 
 fn sds(groups: &[&[f64]]) -> Vec<f64> {

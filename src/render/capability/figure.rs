@@ -16,7 +16,7 @@ use crate::render::fmt_num;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use statrs::distribution::{ContinuousCDF, Normal};
+use crate::num::normal::{pnorm, qnorm};
 use std::path::Path;
 
 const WIDTH: u32 = 1500;
@@ -500,7 +500,7 @@ impl Paper {
         } else if self.exp_y {
             -(-p).ln_1p()
         } else {
-            Normal::standard().inverse_cdf(p)
+            qnorm(p)
         }
     }
 }
@@ -579,7 +579,7 @@ fn probability_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &
             .map(|x| {
                 let prob = match p.fitted {
                     Some(f) => f.cdf(x),
-                    None => Normal::standard().cdf((x - p.st.mean) / p.st.sigma_overall),
+                    None => pnorm((x - p.st.mean) / p.st.sigma_overall),
                 };
                 (paper.x(x), paper.y(prob))
             })
