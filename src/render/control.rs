@@ -125,8 +125,8 @@ impl ControlFigure<'_> {
         };
         for q in p.points {
             if self.is_cusum() {
-                take(q.upper.unwrap_or(f64::NAN));
-                take(q.lower.unwrap_or(f64::NAN));
+                take(q.upper().unwrap_or(f64::NAN));
+                take(q.lower().unwrap_or(f64::NAN));
             } else {
                 take(q.value);
             }
@@ -177,7 +177,7 @@ impl ControlFigure<'_> {
     /// The data line (broken at stage boundaries) and point markers.
     fn data<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
         let series: Vec<fn(&Point) -> f64> = if self.is_cusum() {
-            vec![|q| q.upper.unwrap_or(f64::NAN), |q| q.lower.unwrap_or(f64::NAN)]
+            vec![|q| q.upper().unwrap_or(f64::NAN), |q| q.lower().unwrap_or(f64::NAN)]
         } else {
             vec![|q| q.value]
         };
@@ -213,7 +213,7 @@ impl ControlFigure<'_> {
         for (pt, rs) in &rules {
             let Some(q) = by_point.get(pt) else { continue };
             let y = if self.is_cusum() {
-                let (u, l) = (q.upper.unwrap_or(0.0), q.lower.unwrap_or(0.0));
+                let (u, l) = (q.upper().unwrap_or(0.0), q.lower().unwrap_or(0.0));
                 if q.ucl.is_some_and(|c| u > c) { u } else { l }
             } else {
                 q.value

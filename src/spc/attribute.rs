@@ -74,8 +74,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
                 lcl: Some(lcl),
                 ucl: Some(ucl),
                 sigma: s,
-                upper: None,
-                lower: None,
+                cusum: None,
             });
         }
     }

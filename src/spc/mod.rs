@@ -293,12 +293,30 @@ pub struct Point {
     /// Sigma of the plotted statistic at this point (zone width of the Nelson tests).
     #[serde(skip)]
     pub sigma: f64,
-    /// CUSUM C⁺ (≥ 0), data units.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upper: Option<f64>,
-    /// CUSUM C⁻ (≤ 0), data units.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lower: Option<f64>,
+    /// CUSUM points only: C⁺ and C⁻ (JSON keys `upper`, `lower`). Boxed so that the other
+    /// charts' points stay small (2 million points are common).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub cusum: Option<Box<CusumValues>>,
+}
+
+/// The two tabular CUSUM statistics of a point, in data units.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct CusumValues {
+    /// C⁺ (≥ 0).
+    pub upper: f64,
+    /// C⁻ (≤ 0).
+    pub lower: f64,
+}
+
+impl Point {
+    /// CUSUM C⁺ (`None` on other charts).
+    pub fn upper(&self) -> Option<f64> {
+        self.cusum.as_ref().map(|c| c.upper)
+    }
+    /// CUSUM C⁻ (`None` on other charts).
+    pub fn lower(&self) -> Option<f64> {
+        self.cusum.as_ref().map(|c| c.lower)
+    }
 }
 
 /// A chart panel: stages and points (the main chart, or the R/S/MR chart).

@@ -56,8 +56,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
             lcl: Some(p.center - w),
             ucl: Some(p.center + w),
             sigma: w / l,
-            upper: None,
-            lower: None,
+            cusum: None,
         });
     }
     let mut stages = Vec::new();
@@ -109,8 +108,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
             lcl: Some(-h),
             ucl: Some(h),
             sigma: se,
-            upper: Some(cp),
-            lower: Some(cm),
+            cusum: Some(Box::new(super::CusumValues { upper: cp, lower: cm })),
         });
     }
     let mut stages = Vec::new();
@@ -123,7 +121,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
         line.extra.insert("k".into(), opts.k);
         stages.push(line);
     }
-    let violations = if opts.rules.has(1) { beyond(&points, |p| p.upper.unwrap_or(0.0), |p| p.lower.unwrap_or(0.0)) } else { Vec::new() };
+    let violations = if opts.rules.has(1) { beyond(&points, |p| p.upper().unwrap_or(0.0), |p| p.lower().unwrap_or(0.0)) } else { Vec::new() };
     Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "cusum".into() })
 }
 
@@ -176,8 +174,8 @@ mod tests {
         o.target = Some(1.0);
         o.sigma_value = Some(1.0);
         let r = variables_chart(&sg, &o).unwrap();
-        let up: Vec<f64> = r.points.iter().map(|p| p.upper.unwrap()).collect();
-        let lo: Vec<f64> = r.points.iter().map(|p| p.lower.unwrap()).collect();
+        let up: Vec<f64> = r.points.iter().map(|p| p.upper().unwrap()).collect();
+        let lo: Vec<f64> = r.points.iter().map(|p| p.lower().unwrap()).collect();
         assert_eq!(up, vec![0.0, 0.5, 3.0, 3.5]);
         assert_eq!(lo, vec![-0.5, 0.0, 0.0, 0.0]);
         assert_eq!(r.stages[0].ucl, Some(4.0));

@@ -203,8 +203,7 @@ fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], s
                 lcl: Some(p.center - l * se),
                 ucl: Some(p.center + l * se),
                 sigma: se,
-                upper: None,
-                lower: None,
+                cusum: None,
             }
         })
         .collect();
@@ -248,8 +247,7 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
                 lcl: usable.then(|| ((cf - l * sf) * s).max(0.0)),
                 ucl: usable.then(|| (cf + l * sf) * s),
                 sigma: sf * s,
-                upper: None,
-                lower: None,
+                cusum: None,
             }
         })
         .collect();
@@ -276,8 +274,7 @@ fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams
                 lcl: Some(((d2(2) - l * d3(2)) * s).max(0.0)),
                 ucl: Some((d2(2) + l * d3(2)) * s),
                 sigma: d3(2) * s,
-                upper: None,
-                lower: None,
+                cusum: None,
             });
         }
     }
