@@ -137,8 +137,11 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         }
     };
     let mut current: Option<(Option<u32>, u64)> = None;
-    let mut stage_names: Vec<String> = Vec::new();
-    let mut stage_of_subgroup: Vec<usize> = Vec::new();
+    // Per subgroup: the code of its label (into the label or subgroup column's names) and of its
+    // stage; Strings are made once, at the end, for the subgroups kept.
+    let label_source = label_keys.as_ref().or(sub_keys.as_ref());
+    let mut label_code: Vec<Option<u32>> = Vec::new();
+    let mut stage_code: Vec<Option<u32>> = Vec::new();
     for r in 0..height {
         let stage = match &phase_keys {
             Some(p) => match p.codes[r] {
@@ -154,27 +157,11 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         };
         let Some(gid) = group_id(r) else { continue };
         if current != Some((stage, gid)) {
-            close_subgroup(&mut out);
+            close_subgroup(&mut out, label_code.len());
             current = Some((stage, gid));
-            let label = match (&label_keys, &sub_keys) {
-                (Some(l), _) => l.codes[r].map(|c| l.names[c as usize].clone()).unwrap_or_default(),
-                (None, Some(k)) => k.codes[r].map(|c| k.names[c as usize].clone()).unwrap_or_default(),
-                (None, None) => String::new(),
-            };
-            out.labels.push(label);
+            label_code.push(label_source.and_then(|k| k.codes[r]));
+            stage_code.push(stage);
             out.first_rows.push(table.file_row(r));
-            let sname = match (&phase_keys, stage) {
-                (Some(p), Some(c)) => p.names[c as usize].clone(),
-                _ => "all".to_string(),
-            };
-            let si = match stage_names.iter().position(|n| *n == sname) {
-                Some(i) => i,
-                None => {
-                    stage_names.push(sname);
-                    stage_names.len() - 1
-                }
-            };
-            stage_of_subgroup.push(si);
         }
         for c in &cols {
             let v = c.values[r];
@@ -183,24 +170,42 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
             }
         }
     }
-    close_subgroup(&mut out);
+    close_subgroup(&mut out, label_code.len());
+    // Stage names in order of first appearance (codes are first-appearance already).
+    let stage_name = |code: Option<u32>| match (&phase_keys, code) {
+        (Some(p), Some(c)) => p.names[c as usize].clone(),
+        _ => "all".to_string(),
+    };
+    let numbered = label_source.is_none();
+    let label_of = |i: usize| match label_code[i].zip(label_source) {
+        Some((c, k)) => k.names[c as usize].clone(),
+        None => (i + 1).to_string(),
+    };
     // Drop empty subgroups (reported), keeping labels/stages aligned.
-    let mut keep_offsets = vec![0usize];
-    let (mut labels, mut rows, mut stage_idx) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..out.labels.len() {
+    let k = label_code.len();
+    let mut keep_offsets = Vec::with_capacity(k + 1);
+    keep_offsets.push(0usize);
+    let (mut labels, mut rows, mut stage_idx) = (Vec::with_capacity(k), Vec::with_capacity(k), Vec::with_capacity(k));
+    let mut stage_names: Vec<String> = Vec::new();
+    let mut stage_codes_seen: Vec<Option<u32>> = Vec::new();
+    for i in 0..k {
         let (a, b) = (out.offsets[i], out.offsets[i + 1]);
-        let label = if out.labels[i].is_empty() { (i + 1).to_string() } else { out.labels[i].clone() };
         if a == b {
-            out.empty_subgroups.push(label);
+            out.empty_subgroups.push(label_of(i));
             continue;
         }
         keep_offsets.push(b);
-        labels.push(label);
+        labels.push(if numbered { (labels.len() + 1).to_string() } else { label_of(i) });
         rows.push(out.first_rows[i]);
-        stage_idx.push(stage_of_subgroup[i]);
-    }
-    if spec.label.is_none() && sub_keys.is_none() {
-        labels = (1..=labels.len()).map(|i| i.to_string()).collect();
+        let si = match stage_codes_seen.iter().position(|&c| c == stage_code[i]) {
+            Some(si) => si,
+            None => {
+                stage_codes_seen.push(stage_code[i]);
+                stage_names.push(stage_name(stage_code[i]));
+                stage_names.len() - 1
+            }
+        };
+        stage_idx.push(si);
     }
     out.offsets = keep_offsets;
     out.labels = labels;
@@ -212,8 +217,9 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     Ok(out)
 }
 
-fn close_subgroup(out: &mut Subgroups) {
-    if out.offsets.len() <= out.labels.len() {
+/// Close the open subgroup (if any): `opened` subgroups have been started so far.
+fn close_subgroup(out: &mut Subgroups, opened: usize) {
+    if out.offsets.len() <= opened {
         out.offsets.push(out.values.len());
     }
 }
