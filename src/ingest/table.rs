@@ -437,13 +437,18 @@ impl Table {
                 .and_then(|t| t.into_iter().enumerate().find_map(|(r, v)| v.map(|t| (r, t))))
                 .map(|(r, t)| format!(" (e.g. cell {} holds '{t}')", cell_address(self.col_pos(i), self.file_row(r))))
                 .unwrap_or_default();
+            let numeric = self.numeric_names();
+            let advice = if numeric.is_empty() {
+                "No column of this table holds numbers: check the header row (--header-row N) and the delimiter.".to_string()
+            } else {
+                format!("Choose a numeric column: {}.", numeric.join(", "))
+            };
             return Err(self
                 .err(format!(
-                    "{}: column '{}' holds {} rather than numbers{example}. Choose a numeric column: {}.",
+                    "{}: column '{}' holds {} rather than numbers{example}. {advice}",
                     self.place(),
                     info.name,
                     if info.kind == ColumnKind::Date { "dates" } else { "text" },
-                    self.numeric_names().join(", ")
                 ))
                 .with_column(&info.name));
         }
