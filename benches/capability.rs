@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use qce::capability::{capability, Model, Options, SpecLimits};
-use qce::dataset::{StageSpan, Subgroups};
+use qce::dataset::Subgroups;
 use std::hint::black_box;
 
 /// N(10, 0.02²) values from a fixed xorshift generator and Box–Muller (no extra crates).
@@ -24,18 +24,7 @@ fn normal_values(n: usize) -> Vec<f64> {
 }
 
 fn subgroups(values: Vec<f64>, size: usize) -> Subgroups {
-    let k = values.len() / size;
-    Subgroups {
-        value_name: "x".into(),
-        offsets: (0..=k).map(|i| i * size).collect(),
-        labels: (1..=k).map(|i| i.to_string()).collect(),
-        first_rows: (0..k as u64).map(|i| i + 2).collect(),
-        stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
-        excluded: vec![],
-        empty_subgroups: vec![],
-        individuals: size == 1,
-        values,
-    }
+    Subgroups::fixed_size("x", values, size)
 }
 
 fn bench(c: &mut Criterion) {

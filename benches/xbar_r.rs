@@ -10,7 +10,7 @@
 //! no CRAN access); the issue quotes about 39 s for qcc on this data.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use qce::dataset::{StageSpan, Subgroups};
+use qce::dataset::Subgroups;
 use qce::spc::{variables_chart, ChartKind, ChartOptions};
 use std::hint::black_box;
 
@@ -24,17 +24,7 @@ fn data(k: usize, n: usize) -> Subgroups {
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     let values: Vec<f64> = (0..k * n).map(|_| 74.0 + 0.01 * ((0..12).map(|_| uniform()).sum::<f64>() - 6.0)).collect();
-    Subgroups {
-        value_name: "diameter".into(),
-        values,
-        offsets: (0..=k).map(|i| i * n).collect(),
-        labels: (1..=k).map(|i| i.to_string()).collect(),
-        first_rows: (0..k).map(|i| (i * n + 2) as u64).collect(),
-        stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
-        excluded: Vec::new(),
-        empty_subgroups: Vec::new(),
-        individuals: false,
-    }
+    Subgroups::fixed_size("diameter", values, n)
 }
 
 fn bench(c: &mut Criterion) {

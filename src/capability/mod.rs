@@ -307,19 +307,7 @@ mod tests {
 
     /// Individuals (or subgroups of `size`) in one stage.
     fn data(values: Vec<f64>, size: usize) -> Subgroups {
-        let k = values.len() / size;
-        let values: Vec<f64> = values[..k * size].to_vec();
-        Subgroups {
-            value_name: "x".into(),
-            offsets: (0..=k).map(|i| i * size).collect(),
-            labels: (1..=k).map(|i| i.to_string()).collect(),
-            first_rows: (0..k as u64).map(|i| i + 2).collect(),
-            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
-            excluded: vec![],
-            empty_subgroups: vec![],
-            individuals: size == 1,
-            values,
-        }
+        Subgroups::fixed_size("x", values, size)
     }
 
     fn opts(lsl: Option<f64>, usl: Option<f64>) -> Options {

@@ -91,6 +91,27 @@ impl Subgroups {
     pub fn stage(&self, name: &str) -> Option<&StageSpan> {
         self.stages.iter().find(|s| s.name == name)
     }
+
+    /// Consecutive subgroups of `size` values in one stage `"all"` (a trailing partial
+    /// subgroup is dropped), as `--subgroup-size` arranges a column below a header in row 1:
+    /// labels 1…k, subgroup i starting at file row i·size + 2. For callers that already hold
+    /// the numbers (benchmarks, tests, generated data).
+    pub fn fixed_size(value_name: &str, mut values: Vec<f64>, size: usize) -> Subgroups {
+        let size = size.max(1);
+        let k = values.len() / size;
+        values.truncate(k * size);
+        Subgroups {
+            value_name: value_name.to_string(),
+            values,
+            offsets: (0..=k).map(|i| i * size).collect(),
+            labels: (1..=k).map(|i| i.to_string()).collect(),
+            first_rows: (0..k).map(|i| (i * size + 2) as u64).collect(),
+            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
+            excluded: Vec::new(),
+            empty_subgroups: Vec::new(),
+            individuals: size == 1,
+        }
+    }
 }
 
 /// Arrange a table's value column(s) as the layout says.

@@ -66,3 +66,18 @@ fn a_stage_that_returns_is_an_input_error() {
     assert_eq!(e.exit_code(), 3);
     assert!(e.message.contains("'a'"));
 }
+
+#[test]
+fn fixed_size_equals_the_layout_of_subgroup_size() {
+    let (t, _f) = table("x\n1\n2\n3\n4\n5\n6\n7\n");
+    let from_file = subgroups(&t, &LayoutSpec { subgroup_size: Some(3), ..spec("x") }).expect("layout");
+    let built = Subgroups::fixed_size("x", vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], 3);
+    assert_eq!(built.values, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    assert_eq!(built.offsets, vec![0, 3, 6]);
+    assert_eq!(built.labels, vec!["1", "2"]);
+    assert_eq!(built.first_rows, vec![2, 5]);
+    assert_eq!(built.stages, vec![StageSpan { name: "all".into(), start: 0, end: 2 }]);
+    // the file layout keeps the trailing partial subgroup; the constructor drops it
+    assert_eq!(&from_file.offsets[..3], &built.offsets[..]);
+    assert_eq!(&from_file.first_rows[..2], &built.first_rows[..]);
+}

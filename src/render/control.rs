@@ -458,7 +458,7 @@ mod tests {
 
     #[test]
     fn large_chart_svg_stays_small() {
-        use crate::dataset::{StageSpan, Subgroups};
+        use crate::dataset::Subgroups;
         use crate::spc::{variables_chart, ChartOptions};
         // 300 000 subgroups of 2, deterministic noise: thousands of test failures.
         let k = 300_000;
@@ -471,17 +471,7 @@ mod tests {
                 (state >> 11) as f64 / (1u64 << 53) as f64
             })
             .collect();
-        let sg = Subgroups {
-            value_name: "x".into(),
-            values,
-            offsets: (0..=k).map(|i| 2 * i).collect(),
-            labels: (1..=k).map(|i| i.to_string()).collect(),
-            first_rows: (0..k as u64).collect(),
-            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
-            excluded: vec![],
-            empty_subgroups: vec![],
-            individuals: false,
-        };
+        let sg = Subgroups::fixed_size("x", values, 2);
         let chart = variables_chart(&sg, &ChartOptions::new(ChartKind::XbarR)).unwrap();
         assert!(chart.violations.len() > 1000);
         let dir = tempfile::tempdir().unwrap();

@@ -139,21 +139,9 @@ fn beyond(points: &[Point], up: impl Fn(&Point) -> f64, down: impl Fn(&Point) ->
 mod tests {
     use super::super::{variables_chart, ChartKind};
     use super::*;
-    use crate::dataset::StageSpan;
 
     fn indiv(xs: &[f64]) -> Subgroups {
-        let k = xs.len();
-        Subgroups {
-            value_name: "x".into(),
-            values: xs.to_vec(),
-            offsets: (0..=k).collect(),
-            labels: (1..=k).map(|i| i.to_string()).collect(),
-            first_rows: (2..k as u64 + 2).collect(),
-            stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
-            excluded: vec![],
-            empty_subgroups: vec![],
-            individuals: true,
-        }
+        Subgroups::fixed_size("x", xs.to_vec(), 1)
     }
 
     #[test]
