@@ -13,6 +13,7 @@ pub mod error;
 pub mod evidence;
 pub mod i18n;
 pub mod ingest;
+pub mod label;
 pub mod num;
 pub mod pareto;
 pub mod render;

@@ -91,7 +91,9 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     let mut warnings = Vec::new();
     let result = if kind.is_attribute() {
         let data = attribute_data(args, &table, kind, ctx, &mut warnings)?;
-        attribute_chart(&data, &opts)?
+        let chart = attribute_chart(&data, &opts)?;
+        super::common::drop_in_background(data);
+        chart
     } else {
         if args.size.is_some() {
             warnings.push(ctx.lang.t("--size 只用于计数型控制图（p、np、u），已忽略", "--size applies to attribute charts (p, np, u) only; ignored").to_string());
@@ -111,7 +113,9 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
                 Lang::En => format!("{} subgroups have no usable value and are not plotted: {}", sg.empty_subgroups.len(), list(&sg.empty_subgroups)),
             });
         }
-        variables_chart(&sg, &opts)?
+        let chart = variables_chart(&sg, &opts)?;
+        super::common::drop_in_background(sg);
+        chart
     };
     let column = LayoutSpec::values_from_arg(&args.layout.value).join(",");
     let title = args.title.clone().unwrap_or_else(|| default_title(kind, &column, ctx.lang));
@@ -133,6 +137,7 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     } else {
         (serde_json::Value::Null, render_text(&result, &title, args.out.as_deref(), ctx.lang))
     };
+    super::common::drop_in_background(result);
     Ok(Output { json, text, warnings })
 }
 

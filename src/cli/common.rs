@@ -80,3 +80,11 @@ pub fn column_name(table: &Table, spec: &str) -> Result<String> {
     let i = table.resolve(spec)?;
     Ok(table.names().get(i).cloned().unwrap_or_else(|| spec.to_string()))
 }
+
+/// Free large analysis data (millions of points) on another thread: the answer is printed
+/// without waiting for the frees, and a process that exits first simply skips them.
+pub(crate) fn drop_in_background<T: Send + 'static>(data: T) {
+    if std::thread::Builder::new().name("qce-drop".into()).spawn(move || drop(data)).is_err() {
+        // no thread available: the data are dropped here instead
+    }
+}

@@ -3,8 +3,9 @@
 //! into stages by `--phase`. Built from a [`Table`]; consumed by `spc`, `capability`,
 //! `evidence`.
 
+pub use crate::label::Label;
 use crate::error::{QceError, Result};
-use crate::ingest::{CellNote, Table};
+use crate::ingest::{CellNote, Keys, Runs, Table};
 use serde::Serialize;
 
 /// How the analysis wants the values grouped (the contract's layout options).
@@ -53,7 +54,7 @@ pub struct Subgroups {
     /// Subgroup boundaries into `values` (length = subgroups + 1).
     pub offsets: Vec<usize>,
     /// Label of each subgroup (subgroup id, `--label` value, or 1-based number).
-    pub labels: Vec<String>,
+    pub labels: Vec<Label>,
     /// File row (1-based) of the first row of each subgroup.
     pub first_rows: Vec<u64>,
     /// Stages, in order of first appearance; contiguous runs of subgroups.
@@ -104,7 +105,7 @@ impl Subgroups {
             value_name: value_name.to_string(),
             values,
             offsets: (0..=k).map(|i| i * size).collect(),
-            labels: (1..=k).map(|i| i.to_string()).collect(),
+            labels: (1..=k).map(Label::number).collect(),
             first_rows: (0..k).map(|i| (i * size + 2) as u64).collect(),
             stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
             excluded: Vec::new(),
@@ -128,9 +129,13 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     if spec.subgroup_size == Some(0) {
         return Err(QceError::usage("--subgroup-size must be at least 1"));
     }
-    let cols = spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>()?;
+    // The value and subgroup columns are separate passes over the file: run them side by side.
+    let (cols, sub_keys) = rayon::join(
+        || spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>(),
+        || spec.subgroup.as_deref().map(|c| table.runs(c)).transpose(),
+    );
+    let (cols, sub_keys) = (cols?, sub_keys?);
     let height = table.height();
-    let sub_keys = spec.subgroup.as_deref().map(|c| table.keys(c)).transpose()?;
     let phase_keys = spec.phase.as_deref().map(|c| table.keys(c)).transpose()?;
     let label_keys = spec.label.as_deref().map(|c| table.keys(c)).transpose()?;
     let mut excluded: Vec<CellNote> = cols.iter().flat_map(|c| c.notes.iter().cloned()).collect();
@@ -160,7 +165,11 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     let mut current: Option<(Option<u32>, u64)> = None;
     // Per subgroup: the code of its label (into the label or subgroup column's names) and of its
     // stage; Strings are made once, at the end, for the subgroups kept.
-    let label_source = label_keys.as_ref().or(sub_keys.as_ref());
+    let label_source = match (&label_keys, &sub_keys) {
+        (Some(k), _) => LabelSource::Keys(k),
+        (None, Some(r)) => LabelSource::Runs(r),
+        (None, None) => LabelSource::Numbers,
+    };
     let mut label_code: Vec<Option<u32>> = Vec::new();
     let mut stage_code: Vec<Option<u32>> = Vec::new();
     for r in 0..height {
@@ -180,7 +189,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         if current != Some((stage, gid)) {
             close_subgroup(&mut out, label_code.len());
             current = Some((stage, gid));
-            label_code.push(label_source.and_then(|k| k.codes[r]));
+            label_code.push(label_source.code(r));
             stage_code.push(stage);
             out.first_rows.push(table.file_row(r));
         }
@@ -197,10 +206,10 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         (Some(p), Some(c)) => p.names[c as usize].clone(),
         _ => "all".to_string(),
     };
-    let numbered = label_source.is_none();
-    let label_of = |i: usize| match label_code[i].zip(label_source) {
-        Some((c, k)) => k.names[c as usize].clone(),
-        None => (i + 1).to_string(),
+    let numbered = matches!(label_source, LabelSource::Numbers);
+    let label_of = |i: usize| match label_code[i] {
+        Some(c) => label_source.label(c),
+        None => Label::number(i + 1),
     };
     // Drop empty subgroups (reported), keeping labels/stages aligned.
     let k = label_code.len();
@@ -212,11 +221,11 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     for i in 0..k {
         let (a, b) = (out.offsets[i], out.offsets[i + 1]);
         if a == b {
-            out.empty_subgroups.push(label_of(i));
+            out.empty_subgroups.push(label_of(i).to_string());
             continue;
         }
         keep_offsets.push(b);
-        labels.push(if numbered { (labels.len() + 1).to_string() } else { label_of(i) });
+        labels.push(if numbered { Label::number(labels.len() + 1) } else { label_of(i) });
         rows.push(out.first_rows[i]);
         let si = match stage_codes_seen.iter().position(|&c| c == stage_code[i]) {
             Some(si) => si,
@@ -236,6 +245,32 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         return Err(QceError::analysis(format!("column '{}' has no usable value", out.value_name)).with_column(&out.value_name));
     }
     Ok(out)
+}
+
+/// Where subgroup labels come from: `--label COL`, the subgroup column's runs, or numbers.
+enum LabelSource<'a> {
+    Keys(&'a Keys),
+    Runs(&'a Runs),
+    Numbers,
+}
+
+impl LabelSource<'_> {
+    /// The label code of row `r` (`None` for a blank cell or numbered subgroups).
+    fn code(&self, r: usize) -> Option<u32> {
+        match self {
+            LabelSource::Keys(k) => k.codes[r],
+            LabelSource::Runs(k) => k.codes[r],
+            LabelSource::Numbers => None,
+        }
+    }
+    /// The label of code `c`.
+    fn label(&self, c: u32) -> Label {
+        match self {
+            LabelSource::Keys(k) => Label::from(&k.names[c as usize]),
+            LabelSource::Runs(k) => k.labels[c as usize].clone(),
+            LabelSource::Numbers => Label::number(c as usize + 1),
+        }
+    }
 }
 
 /// Close the open subgroup (if any): `opened` subgroups have been started so far.

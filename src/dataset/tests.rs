@@ -81,3 +81,43 @@ fn fixed_size_equals_the_layout_of_subgroup_size() {
     assert_eq!(&from_file.offsets[..3], &built.offsets[..]);
     assert_eq!(&from_file.first_rows[..2], &built.first_rows[..]);
 }
+
+/// The run pass of a large CSV (split into parts read in parallel) cuts the subgroup column
+/// exactly as consecutive equal keys do: runs crossing part boundaries, blank cells inside a
+/// run, `7` then `7.0`, text ids, and an id that comes back later as a new subgroup.
+#[test]
+fn subgroup_runs_of_a_large_file_match_the_keys() {
+    let mut csv = String::from("batch,sample,x\n");
+    for i in 0..60_000u32 {
+        let id = i / 7;
+        let cell = match i % 7 {
+            3 if id % 5 == 0 => String::new(),
+            4 if id % 3 == 0 => format!("{id}.0"),
+            _ => id.to_string(),
+        };
+        let batch = if id % 11 == 0 { format!("B-{}", id % 4) } else { format!("批次{}", id / 3) };
+        csv.push_str(&format!("{batch},{cell},{}\n", i % 13));
+    }
+    csv.push_str("x,5,1\nx,5,2\n"); // id 5 again, after others: a subgroup of its own
+    let (t, _f) = table(&csv);
+    for col in ["sample", "batch"] {
+        let runs = t.runs(col).expect("runs");
+        let keys = t.keys(col).expect("keys");
+        assert_eq!(runs.codes.len(), keys.codes.len());
+        // consecutive non-blank rows share a run exactly when they share a key
+        let rows: Vec<usize> = (0..keys.codes.len()).filter(|&r| keys.codes[r].is_some()).collect();
+        for w in rows.windows(2) {
+            let same_key = keys.codes[w[0]] == keys.codes[w[1]];
+            let same_run = runs.codes[w[0]] == runs.codes[w[1]];
+            assert_eq!(same_key, same_run, "{col}: rows {} and {}", w[0], w[1]);
+        }
+        for &r in &rows {
+            let (k, c) = (keys.codes[r].unwrap_or(0), runs.codes[r].unwrap_or(0));
+            assert_eq!(runs.labels[c as usize], keys.names[k as usize].as_str(), "{col}: row {r}");
+        }
+    }
+    let sg = subgroups(&t, &LayoutSpec { subgroup: Some("sample".into()), ..spec("x") }).expect("layout");
+    assert_eq!(sg.len(), 60_000 / 7 + 1 + 1);
+    assert_eq!(sg.labels[sg.len() - 1], "5");
+    assert_eq!(sg.labels[sg.len() - 2], "8571");
+}

@@ -9,6 +9,7 @@
 
 use super::cell::{cell_address, classify, column_letter, excel_serial_to_datetime, format_datetime, parse_date_text, parse_number, CellClass};
 use super::fastcsv::LazyCsv;
+use crate::label::Label;
 use crate::error::{QceError, Result};
 use chrono::NaiveDateTime;
 use polars::prelude::*;
@@ -172,6 +173,43 @@ pub struct Keys {
     pub codes: Vec<Option<u32>>,
     /// Distinct labels in order of first appearance.
     pub names: Vec<String>,
+}
+
+/// A column cut into runs of equal consecutive cells, as `--subgroup COL` reads it: `codes[r]`
+/// numbers the run of row `r` (`None` for a blank cell, which neither ends nor starts a run),
+/// `labels[c]` is the text of run `c`. Cells equal as numbers (`1`, `1.0`) continue a run; in
+/// a number column a run's label is its number written shortest.
+#[derive(Debug, Clone, Default)]
+pub struct Runs {
+    /// Header text.
+    pub name: String,
+    /// Run of each row, `None` for a blank cell.
+    pub codes: Vec<Option<u32>>,
+    /// Label of each run, in file order.
+    pub labels: Vec<Label>,
+}
+
+impl Runs {
+    /// Runs of a keyed column: consecutive equal codes (blank cells skipped) are one run.
+    fn of_keys(keys: Keys) -> Runs {
+        let mut out = Runs { name: keys.name, codes: Vec::with_capacity(keys.codes.len()), labels: Vec::new() };
+        let mut last: Option<u32> = None;
+        for c in keys.codes {
+            if let Some(c) = c {
+                if last != Some(c) {
+                    out.labels.push(Label::from(&keys.names[c as usize]));
+                    last = Some(c);
+                }
+            }
+            out.codes.push(c.map(|_| out.labels.len() as u32 - 1));
+        }
+        out
+    }
+}
+
+/// The label of a number: its shortest text (as [`format_number`]), inline when short.
+pub(crate) fn number_label(x: f64) -> Label {
+    if x == x.trunc() && x.abs() < 1e15 { Label::integer(x as i64) } else { Label::from_display(x) }
 }
 
 /// The data behind a table.
@@ -496,6 +534,24 @@ impl Table {
         let mut coder = Coder::default();
         let codes = texts.iter().map(|t| t.as_deref().map(|s| coder.code(s))).collect();
         Ok(Keys { name, codes, names: coder.names })
+    }
+
+    /// A column cut into runs of equal consecutive cells (see [`Runs`]): how `--subgroup COL`
+    /// groups rows. One pass without hashing on large CSV files.
+    pub fn runs(&self, spec: &str) -> Result<Runs> {
+        let i = self.resolve(spec)?;
+        if let Store::Lazy { csv, infos } = &self.store {
+            // The pass finds the layout itself (it may run beside a numeric pass).
+            let hint = self.layout.get().map_or(0, |l| l.height);
+            let (codes, labels, info, layout) = csv.runs_pass(i, &self.names[i], &self.letters[i], hint)?;
+            let _ = self.layout.set(layout);
+            self.check_layout()?;
+            if let Some(slot) = infos.get(i) {
+                let _ = slot.set(info);
+            }
+            return Ok(Runs { name: self.names[i].clone(), codes, labels });
+        }
+        self.keys(spec).map(Runs::of_keys)
     }
 
     /// A column as dates: Excel serial dates (number cells), ISO text (`2024-03-01`,

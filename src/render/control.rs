@@ -11,7 +11,7 @@
 use super::plot::{self, colors, dashed, font, line, text, Area, Figure, Frame};
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::spc::{ChartKind, ChartResult, Point, Violation};
+use crate::spc::{ChartKind, ChartResult, Point, StageLimits, Violation};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::BTreeMap;
@@ -48,6 +48,7 @@ struct ControlFigure<'a> {
 /// What one panel shows.
 struct PanelView<'a> {
     statistic: &'a str,
+    stages: &'a [StageLimits],
     points: &'a [Point],
     violations: &'a [Violation],
 }
@@ -61,7 +62,7 @@ impl Figure for ControlFigure<'_> {
         let (w, h) = self.size();
         let (w, h) = (w as i32, h as i32);
         text(root, &self.style.title, (w / 2, 14), &font(21.0, &colors::INK, HPos::Center, VPos::Top))?;
-        let main = PanelView { statistic: &self.chart.statistic, points: &self.chart.points, violations: &self.chart.violations };
+        let main = PanelView { statistic: &self.chart.statistic, stages: &self.chart.stages, points: &self.chart.points, violations: &self.chart.violations };
         let n = self.chart.points.len().max(1);
         let plot_w = w - LEFT - RIGHT;
         let top = 78;
@@ -77,7 +78,7 @@ impl Figure for ControlFigure<'_> {
                 let h1 = avail * 55 / 100;
                 let f1 = Frame::new((LEFT, top, plot_w, h1), (0.5, n as f64 + 0.5), (0.0, 1.0));
                 self.panel(root, &main, f1, false)?;
-                let disp = PanelView { statistic: &d.statistic, points: &d.points, violations: &d.violations };
+                let disp = PanelView { statistic: &d.statistic, stages: &d.stages, points: &d.points, violations: &d.violations };
                 let f2 = Frame::new((LEFT, top + h1 + gap, plot_w, avail - h1), (0.5, n as f64 + 0.5), (0.0, 1.0));
                 self.panel(root, &disp, f2, true)?;
             }
@@ -163,12 +164,20 @@ impl ControlFigure<'_> {
 
     /// Center line and limits, as step lines per stage (one segment when constant).
     fn limits<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
-        for pts in stage_slices(p) {
-            let center: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, q.center)).collect();
-            line(root, step_path(&center, f), &colors::CENTER, 1)?;
-            for get in [|q: &Point| q.lcl, |q: &Point| q.ucl] {
-                let lim: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q).unwrap_or(f64::NAN))).collect();
-                line(root, step_path(&lim, f), &colors::LIMIT, 1)?;
+        for (st, pts) in stage_slices(p) {
+            // A line constant over the stage is one segment; otherwise a step per point.
+            let (a, b) = (st.first_point as f64 - 0.5, st.last_point as f64 + 0.5);
+            let lines: [(Option<f64>, fn(&Point) -> Option<f64>, &RGBColor); 3] =
+                [(st.center, |q| Some(q.center), &colors::CENTER), (st.lcl, |q| q.lcl, &colors::LIMIT), (st.ucl, |q| q.ucl, &colors::LIMIT)];
+            for (constant, get, color) in lines {
+                let path = match constant.filter(|v| v.is_finite()) {
+                    Some(v) => vec![(f.px(a), f.py(v)), (f.px(b), f.py(v))],
+                    None => {
+                        let xy: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q).unwrap_or(f64::NAN))).collect();
+                        step_path(&xy, f)
+                    }
+                };
+                line(root, path, color, 1)?;
             }
         }
         Ok(())
@@ -183,7 +192,7 @@ impl ControlFigure<'_> {
         };
         let markers = p.points.len() <= MARKERS_UP_TO;
         for get in series {
-            for pts in stage_slices(p) {
+            for (_, pts) in stage_slices(p) {
                 let xy: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q))).collect();
                 for path in decimate(&xy, f) {
                     line(root, path, &colors::DATA, 1)?;
@@ -238,7 +247,7 @@ impl ControlFigure<'_> {
     /// (the last stage is labelled in the margin), when the stage is wide enough.
     fn stage_labels<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
         let slices = stage_slices(p);
-        for pts in slices.iter().take(slices.len().saturating_sub(1)) {
+        for (_, pts) in slices.iter().take(slices.len().saturating_sub(1)) {
             let (Some(first), Some(last)) = (pts.first(), pts.last()) else { continue };
             let x = f.px(last.point as f64 + 0.5) - 4;
             if x - f.px(first.point as f64 - 0.5) < 110 || self.is_cusum() {
@@ -323,17 +332,19 @@ impl ControlFigure<'_> {
     }
 }
 
-/// The points of each stage of a panel (contiguous runs by stage name).
-fn stage_slices<'a>(p: &'a PanelView) -> Vec<&'a [Point]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=p.points.len() {
-        if i == p.points.len() || p.points[i].stage != p.points[start].stage {
-            out.push(&p.points[start..i]);
-            start = i;
-        }
-    }
-    out.retain(|s| !s.is_empty());
+/// The points of each stage of a panel (points are in order of their numbers; a stage runs
+/// from its first to its last point).
+fn stage_slices<'a>(p: &'a PanelView) -> Vec<(&'a StageLimits, &'a [Point])> {
+    let mut out: Vec<(&StageLimits, &[Point])> = p
+        .stages
+        .iter()
+        .map(|st| {
+            let a = p.points.partition_point(|q| q.point < st.first_point);
+            let b = p.points.partition_point(|q| q.point <= st.last_point);
+            (st, &p.points[a..b.max(a)])
+        })
+        .collect();
+    out.retain(|(_, s)| !s.is_empty());
     out
 }
 

@@ -23,7 +23,7 @@ pub struct AttributeData {
     /// Inspected items (p, np) or inspection units (u); 1 for c charts.
     pub sizes: Vec<f64>,
     /// x-axis labels.
-    pub labels: Vec<String>,
+    pub labels: Vec<super::Label>,
     /// File row of each subgroup (for messages).
     pub rows: Vec<u64>,
     /// Stages over the points.
@@ -49,7 +49,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         }
     }
     let l = opts.nsigma;
-    let names = super::labels(&data.labels);
+    let names = &data.labels;
     let mut points = Vec::with_capacity(data.counts.len());
     for (si, st) in data.stages.iter().enumerate() {
         let (p, sigma_z) = params[si];
@@ -199,7 +199,7 @@ mod tests {
             name: "d".into(),
             counts: counts.to_vec(),
             sizes: sizes.to_vec(),
-            labels: (1..=k).map(|i| i.to_string()).collect(),
+            labels: (1..=k).map(crate::spc::Label::number).collect(),
             rows: (2..k as u64 + 2).collect(),
             stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
         }

@@ -32,7 +32,7 @@ pub(crate) mod test_support {
             value_name: "x".into(),
             values,
             offsets,
-            labels: (1..=k).map(|i| i.to_string()).collect(),
+            labels: (1..=k).map(crate::label::Label::number).collect(),
             first_rows: (2..k as u64 + 2).collect(),
             stages: stages.iter().map(|&(n, a, b)| StageSpan { name: n.into(), start: a, end: b }).collect(),
             excluded: vec![],
@@ -42,6 +42,7 @@ pub(crate) mod test_support {
     }
 }
 
+pub use crate::dataset::Label;
 use crate::dataset::{StageSpan, Subgroups};
 use crate::error::{QceError, Result};
 use serde::Serialize;
@@ -209,66 +210,6 @@ pub struct StageLimits {
     /// Extra figures of particular charts (Laney's σz, CUSUM's target, ...), by name.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, f64>,
-}
-
-/// Cheaply cloned text for stage names and point labels, which repeat on every point and
-/// across panels (an `Arc<str>`; serialises as a plain string).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Label(std::sync::Arc<str>);
-
-impl Label {
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::ops::Deref for Label {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Label {
-    fn from(s: &str) -> Self {
-        Label(s.into())
-    }
-}
-
-impl From<&String> for Label {
-    fn from(s: &String) -> Self {
-        Label(s.as_str().into())
-    }
-}
-
-impl PartialEq<str> for Label {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Label {
-    fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
-    }
-}
-
-impl std::fmt::Display for Label {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-/// Labels of a list of names, made once per chart and shared by its panels.
-pub(crate) fn labels(names: &[String]) -> Vec<Label> {
-    names.iter().map(Label::from).collect()
 }
 
 /// One plotted point.

@@ -102,18 +102,30 @@ pub fn describe(rule: u8, k: usize) -> (String, String) {
     }
 }
 
-/// What the tests look at, point by point.
-pub struct Series<'a> {
+/// What the tests look at, point by point: the plotted values (tests 3 and 4), their
+/// standardised distance from the center line z = (x − center)/σ (tests 2, 5–8), and whether
+/// each lies beyond a drawn control limit (test 1).
+#[derive(Debug, Clone, Default)]
+pub struct Series {
     /// Plotted values.
-    pub values: &'a [f64],
-    /// Center line of each point.
-    pub center: &'a [f64],
-    /// Sigma of the plotted statistic at each point (zone width).
-    pub sigma: &'a [f64],
-    /// Lower limit of each point (test 1), if any.
-    pub lcl: &'a [Option<f64>],
-    /// Upper limit of each point (test 1), if any.
-    pub ucl: &'a [Option<f64>],
+    pub values: Vec<f64>,
+    /// z = (value − center)/σ of each point (σ of the plotted statistic, i.e. the zone width).
+    pub z: Vec<f64>,
+    /// The point lies above its UCL or below its LCL (limits that are not drawn cannot be crossed).
+    pub beyond: Vec<bool>,
+}
+
+impl Series {
+    /// The series of points given as (value, center, σ, LCL, UCL).
+    pub fn from_limits(points: impl Iterator<Item = (f64, f64, f64, Option<f64>, Option<f64>)>) -> Series {
+        let mut s = Series::default();
+        for (x, center, sigma, lcl, ucl) in points {
+            s.values.push(x);
+            s.z.push((x - center) / sigma);
+            s.beyond.push(ucl.is_some_and(|u| x > u) || lcl.is_some_and(|l| x < l));
+        }
+        s
+    }
 }
 
 /// Apply the rule set to each segment `[start, end)` (0-based point indices); violations come
@@ -136,44 +148,55 @@ pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> V
         .collect()
 }
 
-fn test_segment(s: &Series, a: usize, b: usize, rule: u8, k: usize, hits: &mut Vec<(usize, u8)>) {
-    let z = |i: usize| (s.values[i] - s.center[i]) / s.sigma[i];
-    let mut runs = |cond: &dyn Fn(usize) -> bool, need: usize| {
-        let mut run = 0usize;
-        for i in a..b {
-            run = if cond(i) { run + 1 } else { 0 };
-            if run >= need {
-                hits.push((i, rule));
-            }
+/// Every point `i` of `[a, b)` that ends a run of at least `need` consecutive points satisfying
+/// `cond` (a run never starts before `a`).
+fn runs(a: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
+    let mut run = 0usize;
+    for i in a..b {
+        run = if cond(i) { run + 1 } else { 0 };
+        if run >= need {
+            hits.push((i, rule));
         }
-    };
+    }
+}
+
+/// Tests 5 and 6: point `i` is beyond `zone` on one side and at least `need` of the `k` points
+/// ending at `i` are beyond it on that side (a sliding count per side).
+fn m_of_k(z: &[f64], a: usize, b: usize, k: usize, zone: f64, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>) {
+    let (mut up, mut down) = (0usize, 0usize);
+    for i in a..b {
+        up += usize::from(z[i] > zone);
+        down += usize::from(z[i] < -zone);
+        if i >= a + k {
+            let out = z[i - k];
+            up -= usize::from(out > zone);
+            down -= usize::from(out < -zone);
+        }
+        if i + 1 >= a + k && ((z[i] > zone && up >= need) || (z[i] < -zone && down >= need)) {
+            hits.push((i, rule));
+        }
+    }
+}
+
+fn test_segment(s: &Series, a: usize, b: usize, rule: u8, k: usize, hits: &mut Vec<(usize, u8)>) {
+    let (x, z) = (&s.values, &s.z);
     match rule {
-        // Test 1: beyond the limits actually drawn (clipped limits cannot be crossed).
-        1 => runs(&|i| s.ucl[i].is_some_and(|u| s.values[i] > u) || s.lcl[i].is_some_and(|l| s.values[i] < l), 1),
+        1 => runs(a, b, 1, rule, hits, |i| s.beyond[i]),
         2 => {
-            runs(&|i| z(i) > 0.0, k);
-            runs(&|i| z(i) < 0.0, k);
+            runs(a, b, k, rule, hits, |i| z[i] > 0.0);
+            runs(a, b, k, rule, hits, |i| z[i] < 0.0);
         }
         // K points in a row increasing = K−1 consecutive increases.
         3 => {
-            runs(&|i| i > a && s.values[i] > s.values[i - 1], k - 1);
-            runs(&|i| i > a && s.values[i] < s.values[i - 1], k - 1);
+            runs(a, b, k - 1, rule, hits, |i| i > a && x[i] > x[i - 1]);
+            runs(a, b, k - 1, rule, hits, |i| i > a && x[i] < x[i - 1]);
         }
         // K points alternating = K−2 consecutive sign changes of the differences.
-        4 => runs(&|i| i >= a + 2 && (s.values[i] - s.values[i - 1]) * (s.values[i - 1] - s.values[i - 2]) < 0.0, k - 2),
-        5 | 6 => {
-            let (zone, need) = if rule == 5 { (2.0, 2) } else { (1.0, 4) };
-            for i in (a + k - 1)..b {
-                for sign in [1.0, -1.0] {
-                    let beyond = |j: usize| sign * z(j) > zone;
-                    if beyond(i) && (i + 1 - k..=i).filter(|&j| beyond(j)).count() >= need {
-                        hits.push((i, rule));
-                    }
-                }
-            }
-        }
-        7 => runs(&|i| z(i).abs() < 1.0, k),
-        _ => runs(&|i| z(i).abs() > 1.0, k),
+        4 => runs(a, b, k - 2, rule, hits, |i| i >= a + 2 && (x[i] - x[i - 1]) * (x[i - 1] - x[i - 2]) < 0.0),
+        5 => m_of_k(z, a, b, k, 2.0, 2, rule, hits),
+        6 => m_of_k(z, a, b, k, 1.0, 4, rule, hits),
+        7 => runs(a, b, k, rule, hits, |i| z[i].abs() < 1.0),
+        _ => runs(a, b, k, rule, hits, |i| z[i].abs() > 1.0),
     }
 }
 
@@ -183,9 +206,7 @@ mod tests {
 
     fn run(values: &[f64], rules: &RuleSet) -> Vec<(usize, u8)> {
         let n = values.len();
-        let (c, s) = (vec![0.0; n], vec![1.0; n]);
-        let (l, u) = (vec![Some(-3.0); n], vec![Some(3.0); n]);
-        let series = Series { values, center: &c, sigma: &s, lcl: &l, ucl: &u };
+        let series = Series::from_limits(values.iter().map(|&x| (x, 0.0, 1.0, Some(-3.0), Some(3.0))));
         apply(&series, &[(0, n)], rules).into_iter().map(|v| (v.point, v.rule)).collect()
     }
 
@@ -244,10 +265,38 @@ mod tests {
     #[test]
     fn tests_restart_at_segment_boundaries() {
         let v = [0.5; 10];
-        let (c, s) = (vec![0.0; 10], vec![1.0; 10]);
-        let (l, u) = (vec![None; 10], vec![None; 10]);
-        let series = Series { values: &v, center: &c, sigma: &s, lcl: &l, ucl: &u };
+        let series = Series::from_limits(v.iter().map(|&x| (x, 0.0, 1.0, None, None)));
         assert!(apply(&series, &[(0, 5), (5, 10)], &RuleSet::parse("2").unwrap()).is_empty());
+    }
+
+    /// The sliding-window tests 5 and 6 against a direct count of every window.
+    #[test]
+    fn m_of_k_matches_a_direct_count() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let z: Vec<f64> = (0..3000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 6.0
+            })
+            .collect();
+        for (rule, k, zone, need) in [(5u8, 3usize, 2.0, 2usize), (6, 5, 1.0, 4)] {
+            for (a, b) in [(0, 3000), (17, 1000), (5, 7)] {
+                let mut fast = Vec::new();
+                m_of_k(&z, a, b, k, zone, need, rule, &mut fast);
+                let mut direct = Vec::new();
+                for i in (a + k - 1)..b {
+                    for sign in [1.0, -1.0] {
+                        let beyond = |j: usize| sign * z[j] > zone;
+                        if beyond(i) && (i + 1 - k..=i).filter(|&j| beyond(j)).count() >= need {
+                            direct.push((i, rule));
+                        }
+                    }
+                }
+                assert_eq!(fast, direct, "rule {rule} on [{a}, {b})");
+            }
+        }
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
     check(opts)?;
     let (lambda, l) = (opts.lambda, opts.nsigma);
     let stage_idx = stage_of(sg);
-    let (names, stage_names) = (super::labels(&sg.labels), stage_labels(sg));
+    let (names, stage_names) = (&sg.labels, stage_labels(sg));
     let mut points = Vec::with_capacity(sg.len());
     let mut z = 0.0;
     let mut j = 0i32;
@@ -83,7 +83,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
 pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], sigma_method: String) -> Result<ChartResult> {
     check(opts)?;
     let stage_idx = stage_of(sg);
-    let (names, stage_names) = (super::labels(&sg.labels), stage_labels(sg));
+    let (names, stage_names) = (&sg.labels, stage_labels(sg));
     let mut points = Vec::with_capacity(sg.len());
     let (mut cp, mut cm) = (0.0f64, 0.0f64);
     for i in 0..sg.len() {

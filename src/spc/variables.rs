@@ -12,6 +12,7 @@ use super::{constant, limits_stage, need_points, ChartKind, ChartOptions, ChartR
 use super::{default_method, sigma_within, SigmaMethod};
 use crate::dataset::{StageSpan, Subgroups};
 use crate::error::{QceError, Result};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Center and σ of one stage, and which stage they came from.
@@ -46,14 +47,17 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         ChartKind::Cusum => return super::timeweighted::cusum(sg, opts, &params, sigma_method),
         _ => {}
     }
-    let names = Names { points: super::labels(&sg.labels), stages: stage_labels(sg) };
+    let names = Names { points: &sg.labels, stages: stage_labels(sg) };
     let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
-    let main = location_panel(sg, opts, &params, statistic, &names);
-    let disp = match opts.kind {
-        ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range, &names),
-        ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd, &names),
-        _ => moving_range_panel(sg, opts, &params, &names),
-    };
+    // The two panels are independent: build them side by side.
+    let (main, disp) = rayon::join(
+        || location_panel(sg, opts, &params, statistic, &names),
+        || match opts.kind {
+            ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range, &names),
+            ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd, &names),
+            _ => moving_range_panel(sg, opts, &params, &names),
+        },
+    );
     Ok(ChartResult {
         chart: opts.kind,
         sigma_method,
@@ -110,21 +114,47 @@ pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMet
 pub(crate) fn stage_line(st: &StageSpan, points: &[Point], sigma: Option<f64>, source: &str) -> StageLimits {
     let first = points.first().map(|p| p.point).unwrap_or(st.start + 1);
     let last = points.last().map(|p| p.point).unwrap_or(st.start);
-    let opt_const = |f: &dyn Fn(&Point) -> Option<f64>| -> Option<f64> {
-        let vals: Option<Vec<f64>> = points.iter().map(f).collect();
-        vals.and_then(constant)
-    };
+    // A line is a number when every point has the same one (one pass over the points).
+    let mut lines = [ConstantLine::default(); 3];
+    for p in points {
+        lines[0].see(Some(p.center));
+        lines[1].see(p.lcl);
+        lines[2].see(p.ucl);
+    }
+    let [center, lcl, ucl] = lines.map(ConstantLine::value);
     StageLimits {
         name: st.name.clone(),
         first_point: first,
         last_point: last,
         n_points: points.len(),
-        center: constant(points.iter().map(|p| p.center)),
+        center,
         sigma,
-        lcl: opt_const(&|p| p.lcl),
-        ucl: opt_const(&|p| p.ucl),
+        lcl,
+        ucl,
         limits_from: source.to_string(),
         extra: BTreeMap::new(),
+    }
+}
+
+/// Whether a line (center or limit) keeps one value over a run of points, as
+/// [`constant`] judges it; a point without the line makes it vary.
+#[derive(Clone, Copy, Default)]
+struct ConstantLine {
+    first: Option<f64>,
+    varies: bool,
+}
+
+impl ConstantLine {
+    fn see(&mut self, v: Option<f64>) {
+        match (v, self.first) {
+            _ if self.varies => {}
+            (None, _) => self.varies = true,
+            (Some(x), None) => self.first = Some(x),
+            (Some(x), Some(f)) => self.varies = constant([f, x]).is_none(),
+        }
+    }
+    fn value(self) -> Option<f64> {
+        if self.varies { None } else { self.first }
     }
 }
 
@@ -148,12 +178,10 @@ pub(crate) fn panel(sg: &Subgroups, statistic: &str, points: Vec<Point>, params:
 
 /// Nelson tests over the points, segment by segment (point indices, not numbers).
 pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleSet) -> Vec<nelson::Violation> {
-    let values: Vec<f64> = points.iter().map(|p| p.value).collect();
-    let center: Vec<f64> = points.iter().map(|p| p.center).collect();
-    let sigma: Vec<f64> = points.iter().map(|p| p.sigma).collect();
-    let lcl: Vec<Option<f64>> = points.iter().map(|p| p.lcl).collect();
-    let ucl: Vec<Option<f64>> = points.iter().map(|p| p.ucl).collect();
-    let series = Series { values: &values, center: &center, sigma: &sigma, lcl: &lcl, ucl: &ucl };
+    if rules.tests.is_empty() {
+        return Vec::new();
+    }
+    let series = Series::from_limits(points.iter().map(|p| (p.value, p.center, p.sigma, p.lcl, p.ucl)));
     let mut v = nelson::apply(&series, segments, rules);
     // `apply` numbers points by index; map back to the points' own numbers.
     for x in &mut v {
@@ -162,9 +190,9 @@ pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleS
     v
 }
 
-/// Point labels and stage names, made once and shared by both panels.
-struct Names {
-    points: Vec<super::Label>,
+/// Point labels and stage names, shared by both panels.
+struct Names<'a> {
+    points: &'a [super::Label],
     stages: Vec<super::Label>,
 }
 
@@ -183,11 +211,12 @@ pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
 }
 
 /// The X̄ (or I) panel.
-fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, labels: &Names) -> Panel {
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, labels: &Names<'_>) -> Panel {
     let stage_idx = stage_of(sg);
-    let (names, stage_names) = (&labels.points, &labels.stages);
+    let (names, stage_names) = (labels.points, &labels.stages);
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
+        .into_par_iter()
         .map(|i| {
             let p = params[stage_idx[i]];
             let x = sg.subgroup(i);
@@ -222,11 +251,12 @@ fn dispersion_rules(rules: &RuleSet) -> RuleSet {
 }
 
 /// The R or S panel: per-point center and limits from σ and nᵢ.
-fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, labels: &Names) -> Panel {
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, labels: &Names<'_>) -> Panel {
     let stage_idx = stage_of(sg);
-    let (names, stage_names) = (&labels.points, &labels.stages);
+    let (names, stage_names) = (labels.points, &labels.stages);
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
+        .into_par_iter()
         .map(|i| {
             let s = params[stage_idx[i]].sigma;
             let x = sg.subgroup(i);
@@ -256,9 +286,9 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
 }
 
 /// The MR panel: moving ranges inside each stage, from the stage's second point on.
-fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], labels: &Names) -> Panel {
+fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], labels: &Names<'_>) -> Panel {
     let l = opts.nsigma;
-    let (names, stage_names) = (&labels.points, &labels.stages);
+    let (names, stage_names) = (labels.points, &labels.stages);
     let mut points = Vec::with_capacity(sg.len());
     for (si, st) in sg.stages.iter().enumerate() {
         let s = params[si].sigma;

@@ -51,9 +51,7 @@ fn nelson7_runs(values: &[f64], center: f64, sigma: f64) -> Vec<(usize, usize)> 
     use crate::spc::nelson::{apply, RuleSet, Series};
     const K: usize = 15;
     let n = values.len();
-    let (c, s) = (vec![center; n], vec![sigma; n]);
-    let none = vec![None; n];
-    let series = Series { values, center: &c, sigma: &s, lcl: &none, ucl: &none };
+    let series = Series::from_limits(values.iter().map(|&x| (x, center, sigma, None, None)));
     let rules = RuleSet { tests: vec![(7, K)], western_electric: false };
     let points: Vec<usize> = apply(&series, &[(0, n)], &rules).into_iter().filter(|v| v.rule == 7).map(|v| v.point).collect();
     let mut runs: Vec<(usize, usize)> = Vec::new();

@@ -39,7 +39,8 @@ impl Resolution {
 
     /// The digits the last recorded digit can take on this grid (e.g. {0, 5} for step 5).
     pub fn digit_support(&self) -> Vec<u8> {
-        let mut d: Vec<u8> = (0..10u64).map(|j| ((j * self.step) % 10) as u8).collect();
+        // (j·step) mod 10 depends on the step's last digit only (no overflow for huge steps)
+        let mut d: Vec<u8> = (0..10u64).map(|j| ((j * (self.step % 10)) % 10) as u8).collect();
         d.sort_unstable();
         d.dedup();
         d

@@ -1,0 +1,101 @@
+//! Short texts (point labels, stage names) that repeat on millions of points.
+
+use serde::Serialize;
+
+/// Cheaply cloned text for subgroup labels and stage names, which repeat on every point and
+/// across chart panels. Texts of up to 24 bytes (numbers, dates, batch codes, most Chinese
+/// stage names) are stored inline: making and cloning them allocates nothing. Serialises as a
+/// plain string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Label(compact_str::CompactString);
+
+impl Label {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The label of a whole number (a subgroup's 1-based position), without allocating.
+    pub fn number(i: usize) -> Label {
+        Label(compact_str::ToCompactString::to_compact_string(&i))
+    }
+    /// The label of a whole number such as a subgroup id (`itoa`, inline).
+    pub fn integer(i: i64) -> Label {
+        Label(compact_str::ToCompactString::to_compact_string(&i))
+    }
+    /// The text of a value exactly as `std`'s `Display` writes it (inline, without allocating,
+    /// when short). The wrapper keeps compact_str from switching floats to `ryu`'s format.
+    pub fn from_display(x: impl std::fmt::Display) -> Label {
+        struct Std<T>(T);
+        impl<T: std::fmt::Display> std::fmt::Display for Std<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        Label(compact_str::ToCompactString::to_compact_string(&Std(x)))
+    }
+}
+
+impl std::ops::Deref for Label {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Label {
+    fn from(s: &str) -> Self {
+        Label(s.into())
+    }
+}
+
+impl From<&String> for Label {
+    fn from(s: &String) -> Self {
+        Label(s.as_str().into())
+    }
+}
+
+impl From<String> for Label {
+    fn from(s: String) -> Self {
+        Label(s.into())
+    }
+}
+
+impl PartialEq<str> for Label {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Label {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Display for Label {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Label {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Label;
+
+    #[test]
+    fn labels_read_back_and_serialise_as_strings() {
+        assert_eq!(Label::number(2_000_000), "2000000");
+        assert_eq!(Label::integer(-42), "-42");
+        assert_eq!(Label::from_display(1e21_f64), format!("{}", 1e21_f64).as_str());
+        assert_eq!(Label::from_display(74.0125_f64), "74.0125");
+        let long = "一个很长的阶段名称超过二十四个字节";
+        assert_eq!(Label::from(long).as_str(), long);
+        assert_eq!(serde_json::to_string(&Label::from("改进后")).unwrap(), "\"改进后\"");
+    }
+}
