@@ -129,12 +129,14 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     if spec.subgroup_size == Some(0) {
         return Err(QceError::usage("--subgroup-size must be at least 1"));
     }
-    // The value and subgroup columns are separate passes over the file: run them side by side.
-    let (cols, sub_keys) = rayon::join(
-        || spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>(),
-        || spec.subgroup.as_deref().map(|c| table.runs(c)).transpose(),
-    );
-    let (cols, sub_keys) = (cols?, sub_keys?);
+    // One value column with a subgroup column: read both in one pass.
+    let (cols, sub_keys) = match (spec.value.as_slice(), spec.subgroup.as_deref()) {
+        ([v], Some(s)) => {
+            let (col, runs) = table.numeric_with_runs(v, s)?;
+            (vec![col], Some(runs))
+        }
+        _ => (spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>()?, None),
+    };
     let height = table.height();
     let phase_keys = spec.phase.as_deref().map(|c| table.keys(c)).transpose()?;
     let label_keys = spec.label.as_deref().map(|c| table.keys(c)).transpose()?;
@@ -143,7 +145,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
 
     let mut out = Subgroups {
         value_name: cols.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","),
-        values: Vec::with_capacity(height * cols.len()),
+        values: Vec::new(),
         offsets: vec![0],
         labels: Vec::new(),
         first_rows: Vec::new(),
@@ -172,6 +174,13 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     };
     let mut label_code: Vec<Option<u32>> = Vec::new();
     let mut stage_code: Vec<Option<u32>> = Vec::new();
+    // One column and no stages: its values are kept in place (the missing ones squeezed out at
+    // the end) instead of copied; `kept` counts the values so far either way.
+    let in_place = cols.len() == 1 && phase_keys.is_none();
+    if !in_place {
+        out.values.reserve(height * cols.len());
+    }
+    let (mut kept, mut ungrouped) = (0usize, Vec::new());
     for r in 0..height {
         let stage = match &phase_keys {
             Some(p) => match p.codes[r] {
@@ -185,9 +194,16 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
             },
             None => None,
         };
-        let Some(gid) = group_id(r) else { continue };
+        let Some(gid) = group_id(r) else {
+            // A blank subgroup cell: the row belongs to no subgroup; its value is reported.
+            if cols.iter().any(|c| !c.values[r].is_nan()) {
+                out.excluded.push(CellNote { cell: format!("row {}", table.file_row(r)), row: table.file_row(r), text: String::new(), problem: crate::ingest::CellProblem::Blank });
+            }
+            ungrouped.push(r);
+            continue;
+        };
         if current != Some((stage, gid)) {
-            close_subgroup(&mut out, label_code.len());
+            close_subgroup(&mut out.offsets, kept, label_code.len());
             current = Some((stage, gid));
             label_code.push(label_source.code(r));
             stage_code.push(stage);
@@ -196,11 +212,22 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         for c in &cols {
             let v = c.values[r];
             if !v.is_nan() {
-                out.values.push(v);
+                kept += 1;
+                if !in_place {
+                    out.values.push(v);
+                }
             }
         }
     }
-    close_subgroup(&mut out, label_code.len());
+    close_subgroup(&mut out.offsets, kept, label_code.len());
+    if in_place {
+        let mut col = cols.into_iter().next().map(|c| c.values).unwrap_or_default();
+        for r in ungrouped {
+            col[r] = f64::NAN;
+        }
+        col.retain(|v| !v.is_nan());
+        out.values = col;
+    }
     // Stage names in order of first appearance (codes are first-appearance already).
     let stage_name = |code: Option<u32>| match (&phase_keys, code) {
         (Some(p), Some(c)) => p.names[c as usize].clone(),
@@ -273,10 +300,10 @@ impl LabelSource<'_> {
     }
 }
 
-/// Close the open subgroup (if any): `opened` subgroups have been started so far.
-fn close_subgroup(out: &mut Subgroups, opened: usize) {
-    if out.offsets.len() <= opened {
-        out.offsets.push(out.values.len());
+/// Close the open subgroup (if any) after `kept` values: `opened` subgroups have been started.
+fn close_subgroup(offsets: &mut Vec<usize>, kept: usize, opened: usize) {
+    if offsets.len() <= opened {
+        offsets.push(kept);
     }
 }
 

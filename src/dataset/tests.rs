@@ -121,3 +121,17 @@ fn subgroup_runs_of_a_large_file_match_the_keys() {
     assert_eq!(sg.labels[sg.len() - 1], "5");
     assert_eq!(sg.labels[sg.len() - 2], "8571");
 }
+
+/// A row whose subgroup cell is blank belongs to no subgroup: its value is reported as
+/// excluded (not silently dropped) and the other subgroups keep exactly their values.
+#[test]
+fn blank_subgroup_cell_is_reported_and_leaves_the_rest_intact() {
+    let (t, _f) = table("s,x\n1,1\n1,2\n,9\n2,4\n2,\n2,6\n");
+    let sg = subgroups(&t, &LayoutSpec { subgroup: Some("s".into()), ..spec("x") }).expect("layout");
+    assert_eq!(sg.len(), 2);
+    assert_eq!(sg.subgroup(0), &[1.0, 2.0]);
+    assert_eq!(sg.subgroup(1), &[4.0, 6.0]);
+    assert_eq!(sg.values, vec![1.0, 2.0, 4.0, 6.0]);
+    let rows: Vec<u64> = sg.excluded.iter().map(|n| n.row).collect();
+    assert!(rows.contains(&4) && rows.contains(&6), "{rows:?}");
+}

@@ -148,17 +148,20 @@ struct PartShape {
 }
 
 impl PartShape {
-    /// Note line `n` (with `fields` fields) of a part.
-    fn see(&mut self, n: u64, line: &[u8], fields: usize, delim: u8, width: usize) {
+    /// Note line `n` (with `fields` fields) of a part; false for a blank line (not a data row).
+    fn see(&mut self, n: u64, line: &[u8], fields: usize, delim: u8, width: usize) -> bool {
         if is_blank(line, delim) {
             self.blank.push(n);
-        } else if self.ragged.is_none() && (fields > width || fields == 0) {
+            return false;
+        }
+        if self.ragged.is_none() && (fields > width || fields == 0) {
             match count_fields(line, delim, width) {
                 FieldCount::Fine => {}
                 FieldCount::Extra(k) => self.ragged = Some((n, k)),
                 FieldCount::OpenQuote => self.fallback = true,
             }
         }
+        true
     }
 }
 
@@ -223,7 +226,9 @@ impl LazyCsv {
                     s.fallback = true;
                     return (s, 0);
                 }
-                let n = scan_lines(part, delim, usize::MAX, |n, line, _, fields| s.see(n, line, fields, delim, width));
+                let n = scan_lines(part, delim, [], |n, line, [], fields| {
+                    s.see(n, line, fields, delim, width);
+                });
                 (s, n)
             },
             |s, first_row| acc.merge(s, first_row),
@@ -263,39 +268,63 @@ impl LazyCsv {
     /// Parse column `i` as numbers: values (NaN = missing; empty when `want_values` is false)
     /// and the column's facts.
     pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool, rows_hint: usize) -> Result<(Vec<f64>, ColumnInfo, Layout)> {
-        let mut values = Vec::with_capacity(if want_values { rows_hint } else { 0 });
-        let mut tally = ColumnTally::default();
-        let mut acc = ShapeAcc::default();
+        let mut acc = NumberAcc::new(if want_values { rows_hint } else { 0 });
+        let mut shapes = ShapeAcc::default();
         let (delim, width) = (self.delim, self.width);
         let mut lines = 0u64;
         self.for_parts(
             |part| {
-                let mut vals = Vec::with_capacity(if want_values { part.len() / 12 } else { 0 });
-                let mut t = ColumnTally::default();
+                let mut numbers = NumberPart::new(want_values, part.len() / 12);
                 let mut shape = PartShape::default();
-                let n = scan_lines(part, delim, i, |n, line, f, fields| {
-                    shape.see(n, line, fields, delim, width);
-                    if shape.blank.last() == Some(&n) {
-                        return;
+                let n = scan_lines(part, delim, [i], |n, line, [f], fields| {
+                    if shape.see(n, line, fields, delim, width) {
+                        numbers.cell(n, f);
                     }
-                    let class = classify_bytes(f);
-                    if want_values {
-                        vals.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
-                    }
-                    t.add(n, class, || String::from_utf8_lossy(trim(f)).into_owned());
                 });
-                ((vals, t, shape), n)
+                ((numbers, shape), n)
             },
-            |(vals, mut t, shape), first_row| {
-                values.extend_from_slice(&vals);
-                shift_rows(&mut t, first_row);
-                tally.merge(t);
-                acc.merge(shape, first_row);
+            |(numbers, shape), first_row| {
+                acc.merge(numbers, first_row);
+                shapes.merge(shape, first_row);
             },
             &mut lines,
         )?;
-        acc.lines = lines;
-        Ok((values, tally.into_info(name, letter), self.layout_of(acc)))
+        shapes.lines = lines;
+        Ok((acc.values, acc.tally.into_info(name, letter), self.layout_of(shapes)))
+    }
+
+    /// One pass for two columns: column `v` as numbers and column `k` cut into runs (the value
+    /// and subgroup columns of a chart), each with its facts, and the file's layout.
+    pub(crate) fn numeric_runs_pass(&self, v: (usize, &str, &str), k: (usize, &str, &str), rows_hint: usize) -> Result<NumericRuns> {
+        let mut numbers = NumberAcc::new(rows_hint);
+        let mut runs = RunAcc::new(rows_hint);
+        let mut shapes = ShapeAcc::default();
+        let (delim, width) = (self.delim, self.width);
+        let mut lines = 0u64;
+        self.for_parts(
+            |part| {
+                let mut num = NumberPart::new(true, part.len() / 12);
+                let mut run = RunPart::new(part.len() / 12);
+                let mut shape = PartShape::default();
+                let n = scan_lines(part, delim, [v.0, k.0], |n, line, [fv, fk], fields| {
+                    if shape.see(n, line, fields, delim, width) {
+                        num.cell(n, fv);
+                        run.cell(n, fk);
+                    }
+                });
+                ((num, run, shape), n)
+            },
+            |(num, run, shape), first_row| {
+                numbers.merge(num, first_row);
+                runs.merge(run, first_row);
+                shapes.merge(shape, first_row);
+            },
+            &mut lines,
+        )?;
+        shapes.lines = lines;
+        let values = (numbers.values, numbers.tally.into_info(v.1, v.2));
+        let (codes, labels, info) = runs.finish(k.1, k.2);
+        Ok(NumericRuns { values, runs: (codes, labels, info), layout: self.layout_of(shapes) })
     }
 
     /// Column `i` as labels: codes in order of first appearance, and the column's facts.
@@ -314,7 +343,7 @@ impl LazyCsv {
                 let mut t = ColumnTally::default();
                 let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
                 let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
-                let n = scan_lines(part, delim, i, |n, line, f, _| {
+                let n = scan_lines(part, delim, [i], |n, line, [f], _| {
                     if is_blank(line, delim) {
                         return;
                     }
@@ -368,66 +397,29 @@ impl LazyCsv {
     /// subgroup ids cost one comparison each and no allocation for labels of up to 24 bytes.
     pub(crate) fn runs_pass(&self, i: usize, name: &str, letter: &str, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<Label>, ColumnInfo, Layout)> {
         let (delim, width) = (self.delim, self.width);
-        let mut codes: Vec<Option<u32>> = Vec::with_capacity(rows_hint);
-        let mut runs: Vec<RunCell> = Vec::new();
-        let mut tally = ColumnTally::default();
-        let mut acc = ShapeAcc::default();
+        let mut runs = RunAcc::new(rows_hint);
+        let mut shapes = ShapeAcc::default();
         let mut lines = 0u64;
         self.for_parts(
             |part| {
-                let mut t = ColumnTally::default();
-                let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
-                let mut part_runs: Vec<RunCell> = Vec::new();
+                let mut run = RunPart::new(part.len() / 8);
                 let mut shape = PartShape::default();
-                // the bytes and class of the cell last seen in the current run
-                let (mut open_bytes, mut open_class): (Vec<u8>, Option<CellClass>) = (Vec::new(), None);
-                let n = scan_lines(part, delim, i, |n, line, f, fields| {
-                    shape.see(n, line, fields, delim, width);
-                    if shape.blank.last() == Some(&n) {
-                        return;
+                let n = scan_lines(part, delim, [i], |n, line, [f], fields| {
+                    if shape.see(n, line, fields, delim, width) {
+                        run.cell(n, f);
                     }
-                    let f = trim(f);
-                    if f.is_empty() {
-                        t.add(n, CellClass::Blank, String::new);
-                        local.push(None);
-                        return;
-                    }
-                    let class = match open_class {
-                        Some(class) if open_bytes == f => class,
-                        _ => {
-                            let class = classify_bytes(f);
-                            let same = matches!((open_class, class), (Some(CellClass::Number(a)), CellClass::Number(b)) if a == b);
-                            if !same {
-                                part_runs.push(RunCell::new(f, class));
-                            }
-                            open_bytes.clear();
-                            open_bytes.extend_from_slice(f);
-                            open_class = Some(class);
-                            class
-                        }
-                    };
-                    t.add(n, class, || String::from_utf8_lossy(f).into_owned());
-                    local.push(Some(part_runs.len().saturating_sub(1) as u32));
                 });
-                ((local, part_runs, t, shape), n)
+                ((run, shape), n)
             },
-            |(local, part_runs, mut t, shape), first_row| {
-                // A run may go on across the boundary of two parts.
-                let joined = matches!((runs.last(), part_runs.first()), (Some(a), Some(b)) if a.continues_with(b));
-                let base = runs.len() as u32 - u32::from(joined);
-                codes.extend(local.iter().map(|c| c.map(|c| c + base)));
-                runs.extend(part_runs.into_iter().skip(usize::from(joined)));
-                shift_rows(&mut t, first_row);
-                tally.merge(t);
-                acc.merge(shape, first_row);
+            |(run, shape), first_row| {
+                runs.merge(run, first_row);
+                shapes.merge(shape, first_row);
             },
             &mut lines,
         )?;
-        acc.lines = lines;
-        let info = tally.into_info(name, letter);
-        let numbers = info.kind == super::table::ColumnKind::Number;
-        let labels = runs.into_iter().map(|r| r.label(numbers)).collect();
-        Ok((codes, labels, info, self.layout_of(acc)))
+        shapes.lines = lines;
+        let (codes, labels, info) = runs.finish(name, letter);
+        Ok((codes, labels, info, self.layout_of(shapes)))
     }
 
     /// Column `i` as trimmed texts (`None` for blank cells).
@@ -438,7 +430,7 @@ impl LazyCsv {
         self.for_parts(
             |part| {
                 let mut v = Vec::new();
-                let n = scan_lines(part, delim, i, |_, line, f, _| {
+                let n = scan_lines(part, delim, [i], |_, line, [f], _| {
                     if !is_blank(line, delim) {
                         let f = trim(f);
                         v.push((!f.is_empty()).then(|| String::from_utf8_lossy(f).into_owned()));
@@ -495,52 +487,55 @@ impl LazyCsv {
 /// `\r\n`; a last line without a line end counts. Quoted fields are unquoted (through a
 /// per-line slow path, only on lines that hold a quote); a line whose quote stays open gets
 /// 0 fields.
-fn scan_lines(part: &[u8], delim: u8, want: usize, mut f: impl FnMut(u64, &[u8], &[u8], usize)) -> u64 {
+fn scan_lines<const N: usize>(part: &[u8], delim: u8, want: [usize; N], mut f: impl FnMut(u64, &[u8], [&[u8]; N], usize)) -> u64 {
     let mut n = 0u64;
-    let mut scratch: Vec<u8> = Vec::new();
     if memchr::memchr(b'"', part).is_some() {
+        let mut scratch: [Vec<u8>; N] = std::array::from_fn(|_| Vec::new());
         for line in LineIter::new(part) {
             let fields = split_line(line.bytes, delim);
             let count = fields.as_ref().map_or(0, Vec::len);
-            scratch.clear();
-            if let Some(v) = fields.as_ref().and_then(|fs| fs.get(want)) {
-                scratch.extend_from_slice(v.as_bytes());
+            for (j, buf) in scratch.iter_mut().enumerate() {
+                buf.clear();
+                if let Some(v) = fields.as_ref().and_then(|fs| fs.get(want[j])) {
+                    buf.extend_from_slice(v.as_bytes());
+                }
             }
-            f(n, line.bytes, &scratch, count);
+            f(n, line.bytes, std::array::from_fn(|j| scratch[j].as_slice()), count);
             n += 1;
         }
         return n;
     }
     // Quote-free: one pass over delimiters and line ends.
     let (mut line_start, mut k, mut field_start) = (0usize, 0usize, 0usize);
-    let mut field: (usize, usize) = (0, 0);
+    let mut field: [(usize, usize); N] = [(0, 0); N];
     let strip_cr = |end: usize, start: usize| if end > start && part[end - 1] == b'\r' { end - 1 } else { end };
+    let mark = |field: &mut [(usize, usize); N], k: usize, span: (usize, usize)| {
+        for (j, w) in want.iter().enumerate() {
+            if *w == k {
+                field[j] = span;
+            }
+        }
+    };
     for p in Hits2::new(part, delim, b'\n') {
         if part[p] == delim {
-            if k == want {
-                field = (field_start, p);
-            }
+            mark(&mut field, k, (field_start, p));
             k += 1;
             field_start = p + 1;
         } else {
             let end = strip_cr(p, line_start);
-            if k == want {
-                field = (field_start, end.max(field_start));
-            }
-            f(n, &part[line_start..end], &part[field.0..field.1], k + 1);
+            mark(&mut field, k, (field_start, end.max(field_start)));
+            f(n, &part[line_start..end], std::array::from_fn(|j| &part[field[j].0..field[j].1]), k + 1);
             n += 1;
             line_start = p + 1;
             field_start = p + 1;
             k = 0;
-            field = (p + 1, p + 1);
+            field = [(p + 1, p + 1); N];
         }
     }
     if line_start < part.len() {
         let end = strip_cr(part.len(), line_start);
-        if k == want {
-            field = (field_start, end.max(field_start));
-        }
-        f(n, &part[line_start..end], &part[field.0..field.1], k + 1);
+        mark(&mut field, k, (field_start, end.max(field_start)));
+        f(n, &part[line_start..end], std::array::from_fn(|j| &part[field[j].0..field[j].1]), k + 1);
         n += 1;
     }
     n
@@ -606,6 +601,123 @@ impl Iterator for Hits2<'_> {
             }
         }
     }
+}
+
+/// One column read as numbers, in one part of the file.
+struct NumberPart {
+    want_values: bool,
+    values: Vec<f64>,
+    tally: ColumnTally,
+}
+
+impl NumberPart {
+    fn new(want_values: bool, capacity: usize) -> Self {
+        NumberPart { want_values, values: Vec::with_capacity(if want_values { capacity } else { 0 }), tally: ColumnTally::default() }
+    }
+    /// The cell of data row `n` (local line index): its value (NaN unless a number) and class.
+    fn cell(&mut self, n: u64, f: &[u8]) {
+        let class = classify_bytes(f);
+        if self.want_values {
+            self.values.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
+        }
+        self.tally.add(n, class, || String::from_utf8_lossy(trim(f)).into_owned());
+    }
+}
+
+/// A numeric column gathered over the parts, in file order.
+struct NumberAcc {
+    values: Vec<f64>,
+    tally: ColumnTally,
+}
+
+impl NumberAcc {
+    fn new(capacity: usize) -> Self {
+        NumberAcc { values: Vec::with_capacity(capacity), tally: ColumnTally::default() }
+    }
+    fn merge(&mut self, mut part: NumberPart, first_row: u64) {
+        self.values.extend_from_slice(&part.values);
+        shift_rows(&mut part.tally, first_row);
+        self.tally.merge(part.tally);
+    }
+}
+
+/// One column cut into runs of equal consecutive cells, in one part of the file.
+struct RunPart {
+    /// Run of each data row (local run index), `None` for a blank cell.
+    codes: Vec<Option<u32>>,
+    runs: Vec<RunCell>,
+    /// Bytes and class of the last cell of the current run.
+    last_bytes: Vec<u8>,
+    last_class: Option<CellClass>,
+    tally: ColumnTally,
+}
+
+impl RunPart {
+    fn new(capacity: usize) -> Self {
+        RunPart { codes: Vec::with_capacity(capacity), runs: Vec::new(), last_bytes: Vec::new(), last_class: None, tally: ColumnTally::default() }
+    }
+    /// The cell of data row `n`: the same bytes as the last cell (or the same number) continue
+    /// its run; anything else opens a new one. Blank cells belong to no run.
+    fn cell(&mut self, n: u64, f: &[u8]) {
+        let f = trim(f);
+        if f.is_empty() {
+            self.tally.add(n, CellClass::Blank, String::new);
+            self.codes.push(None);
+            return;
+        }
+        let class = match self.last_class {
+            Some(class) if self.last_bytes == f => class,
+            last => {
+                let class = classify_bytes(f);
+                let same_number = matches!((last, class), (Some(CellClass::Number(a)), CellClass::Number(b)) if a == b);
+                if !same_number {
+                    self.runs.push(RunCell::new(f, class));
+                }
+                self.last_bytes.clear();
+                self.last_bytes.extend_from_slice(f);
+                self.last_class = Some(class);
+                class
+            }
+        };
+        self.tally.add(n, class, || String::from_utf8_lossy(f).into_owned());
+        self.codes.push(Some(self.runs.len().saturating_sub(1) as u32));
+    }
+}
+
+/// Runs gathered over the parts: a run may go on across the boundary of two parts.
+struct RunAcc {
+    codes: Vec<Option<u32>>,
+    runs: Vec<RunCell>,
+    tally: ColumnTally,
+}
+
+impl RunAcc {
+    fn new(capacity: usize) -> Self {
+        RunAcc { codes: Vec::with_capacity(capacity), runs: Vec::new(), tally: ColumnTally::default() }
+    }
+    fn merge(&mut self, mut part: RunPart, first_row: u64) {
+        let joined = matches!((self.runs.last(), part.runs.first()), (Some(a), Some(b)) if a.continues_with(b));
+        let base = self.runs.len() as u32 - u32::from(joined);
+        self.codes.extend(part.codes.iter().map(|c| c.map(|c| c + base)));
+        self.runs.extend(part.runs.into_iter().skip(usize::from(joined)));
+        shift_rows(&mut part.tally, first_row);
+        self.tally.merge(part.tally);
+    }
+    /// Codes, labels (numbers written shortest in a number column) and the column's facts.
+    fn finish(self, name: &str, letter: &str) -> (Vec<Option<u32>>, Vec<Label>, ColumnInfo) {
+        let info = self.tally.into_info(name, letter);
+        let numbers = info.kind == super::table::ColumnKind::Number;
+        let labels = self.runs.into_iter().map(|r| r.label(numbers)).collect();
+        (self.codes, labels, info)
+    }
+}
+
+/// What [`LazyCsv::numeric_runs_pass`] returns: (values, facts) of the value column, (codes,
+/// labels, facts) of the run column, and the file's layout.
+pub(crate) struct NumericRuns {
+    pub(crate) values: (Vec<f64>, ColumnInfo),
+    pub(crate) runs: (Vec<Option<u32>>, Vec<Label>, ColumnInfo),
+    pub(crate) layout: Layout,
 }
 
 /// The cell that opened a run: its text and, for a number, its value.
@@ -824,7 +936,7 @@ mod tests {
     #[test]
     fn scanner_gives_fields_and_counts() {
         let mut seen = Vec::new();
-        let n = scan_lines(b"a,b\r\n1,2\n,\n3", b',', 1, |n, line, f, k| seen.push((n, line.to_vec(), f.to_vec(), k)));
+        let n = scan_lines(b"a,b\r\n1,2\n,\n3", b',', [1], |n, line, [f], k| seen.push((n, line.to_vec(), f.to_vec(), k)));
         assert_eq!(n, 4);
         assert_eq!(seen[0], (0, b"a,b".to_vec(), b"b".to_vec(), 2));
         assert_eq!(seen[1], (1, b"1,2".to_vec(), b"2".to_vec(), 2));

@@ -456,14 +456,31 @@ impl Table {
                 (values, info)
             }
         };
-        let mut notes: Vec<CellNote> = info
-            .blank_cells
-            .iter()
-            .map(|c| CellNote { cell: c.clone(), row: row_of(c), text: String::new(), problem: CellProblem::Blank })
-            .chain(info.notes.iter().cloned())
-            .collect();
-        notes.sort_by_key(|n| n.row);
-        Ok(NumericColumn { name: info.name.clone(), values, notes })
+        Ok(numeric_column(values, &info))
+    }
+
+    /// Column `value` as numbers and column `key` cut into runs, read in one pass over a large
+    /// CSV file (the value and subgroup columns of a chart); two reads otherwise.
+    pub fn numeric_with_runs(&self, value: &str, key: &str) -> Result<(NumericColumn, Runs)> {
+        let (vi, ki) = (self.resolve(value)?, self.resolve(key)?);
+        let Store::Lazy { csv, infos } = &self.store else {
+            return Ok((self.numeric(value)?, self.runs(key)?));
+        };
+        if vi == ki {
+            return Ok((self.numeric(value)?, self.runs(key)?));
+        }
+        let hint = self.layout.get().map_or(0, |l| l.height);
+        let got = csv.numeric_runs_pass((vi, &self.names[vi], &self.letters[vi]), (ki, &self.names[ki], &self.letters[ki]), hint)?;
+        let _ = self.layout.set(got.layout);
+        self.check_layout()?;
+        let ((values, vinfo), (codes, labels, kinfo)) = (got.values, got.runs);
+        for (i, info) in [(vi, &vinfo), (ki, &kinfo)] {
+            if let Some(slot) = infos.get(i) {
+                let _ = slot.set(info.clone());
+            }
+        }
+        self.check_numeric(vi, &vinfo)?;
+        Ok((numeric_column(values, &vinfo), Runs { name: self.names[ki].clone(), codes, labels }))
     }
 
     /// The error for a column that cannot give numbers (text, dates, empty, bad cells).
@@ -592,6 +609,18 @@ impl Table {
 }
 
 /// Labels of a Float64 column; runs of equal values reuse the last code without formatting.
+/// A numeric column with its excluded cells (blank, error, text) in row order.
+fn numeric_column(values: Vec<f64>, info: &ColumnInfo) -> NumericColumn {
+    let mut notes: Vec<CellNote> = info
+        .blank_cells
+        .iter()
+        .map(|c| CellNote { cell: c.clone(), row: row_of(c), text: String::new(), problem: CellProblem::Blank })
+        .chain(info.notes.iter().cloned())
+        .collect();
+    notes.sort_by_key(|n| n.row);
+    NumericColumn { name: info.name.clone(), values, notes }
+}
+
 fn keys_of_numbers(name: String, ca: &Float64Chunked) -> Keys {
     let mut coder = Coder::default();
     let mut codes = Vec::with_capacity(ca.len());

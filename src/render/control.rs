@@ -193,12 +193,12 @@ impl ControlFigure<'_> {
         let markers = p.points.len() <= MARKERS_UP_TO;
         for get in series {
             for (_, pts) in stage_slices(p) {
-                let xy: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q))).collect();
-                for path in decimate(&xy, f) {
+                let xy = pts.iter().map(|q| (q.point as f64, get(q)));
+                for path in decimate(xy.clone(), f) {
                     line(root, path, &colors::DATA, 1)?;
                 }
                 if markers {
-                    for &(x, y) in xy.iter().filter(|(_, y)| y.is_finite()) {
+                    for (x, y) in xy.filter(|(_, y)| y.is_finite()) {
                         root.draw(&Circle::new((f.px(x), f.py(y)), 3, colors::DATA.filled())).map_err(plot::err)?;
                     }
                 }
@@ -317,7 +317,7 @@ impl ControlFigure<'_> {
         let size = 11.0;
         let sample = pts.len().min(5000);
         let stride = (pts.len() / sample).max(1);
-        let widest = pts.iter().step_by(stride).map(|q| plot::text_width(&q.label, size)).fold(0.0, f64::max);
+        let widest = pts.iter().step_by(stride).map(|q| plot::text_width(self.chart.label(q.point), size)).fold(0.0, f64::max);
         let step = plot::label_step(widest, f.width as f64 / n as f64);
         let style = font(size, &colors::INK, HPos::Center, VPos::Top);
         let mut i = if step == 1 { 1 } else { step };
@@ -325,7 +325,7 @@ impl ControlFigure<'_> {
             let q = &pts[i - 1];
             let x = f.px(i as f64);
             line(root, vec![(x, f.bottom()), (x, f.bottom() + 4)], &colors::INK, 1)?;
-            text(root, &q.label, (x, f.bottom() + 7), &style)?;
+            text(root, self.chart.label(q.point), (x, f.bottom() + 7), &style)?;
             i += step;
         }
         Ok(())
@@ -365,12 +365,12 @@ fn step_path(pts: &[(f64, f64)], f: &Frame) -> Vec<(i32, i32)> {
             xy.push((x + 0.5, v));
         }
     }
-    decimate(&xy, f).into_iter().flatten().collect()
+    decimate(xy, f).into_iter().flatten().collect()
 }
 
 /// Pixel paths of a polyline, broken at non-finite values; within a pixel column only the
 /// entry, minimum, maximum and exit vertices are kept (the drawn shape is unchanged).
-fn decimate(xy: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
+fn decimate(xy: impl IntoIterator<Item = (f64, f64)>, f: &Frame) -> Vec<Vec<(i32, i32)>> {
     let mut paths = Vec::new();
     let mut cur: Vec<(i32, i32)> = Vec::new();
     // current column: (x, entry y, min y, max y, last y)
@@ -384,7 +384,7 @@ fn decimate(xy: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
             }
         }
     };
-    for &(x, y) in xy {
+    for (x, y) in xy {
         if !y.is_finite() {
             flush(&mut col, &mut cur);
             if cur.len() > 1 {
@@ -454,7 +454,7 @@ mod tests {
     fn decimation_keeps_extremes_per_column() {
         let f = Frame::new((0, 0, 100, 100), (0.0, 1000.0), (0.0, 1.0));
         let xy: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64, if i == 503 { 1.0 } else { 0.5 })).collect();
-        let paths = decimate(&xy, &f);
+        let paths = decimate(xy.iter().copied(), &f);
         assert_eq!(paths.len(), 1);
         assert!(paths[0].len() <= 4 * 101);
         assert!(paths[0].iter().any(|&(_, y)| y == 0), "the spike survives");

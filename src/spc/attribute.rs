@@ -49,11 +49,9 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         }
     }
     let l = opts.nsigma;
-    let names = &data.labels;
     let mut points = Vec::with_capacity(data.counts.len());
     for (si, st) in data.stages.iter().enumerate() {
         let (p, sigma_z) = params[si];
-        let stage_name = super::Label::from(&st.name);
         for i in st.start..st.end {
             let (x, n) = (data.counts[i], data.sizes[i]);
             let (value, center, s) = point_stat(opts.kind, x, n, p.center);
@@ -66,8 +64,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
             }
             points.push(Point {
                 point: i + 1,
-                stage: stage_name.clone(),
-                label: names[i].clone(),
+                stage: si as u32,
                 n,
                 value,
                 center,
@@ -106,6 +103,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         violations,
         dispersion: None,
         statistic: opts.kind.as_str().replace("-laney", "'"),
+        labels: data.labels.clone().into(),
     })
 }
 

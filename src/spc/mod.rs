@@ -212,15 +212,15 @@ pub struct StageLimits {
     pub extra: std::collections::BTreeMap<String, f64>,
 }
 
-/// One plotted point.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One plotted point. Its stage and x-axis label are kept once per chart, not per point
+/// (charts of millions of points): [`ChartResult::stage_name`] and [`ChartResult::label`];
+/// the JSON writes both on every point, as the contract shows.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     /// 1-based position in chart order.
     pub point: usize,
-    /// Stage label.
-    pub stage: Label,
-    /// x-axis label (subgroup id, `--label` value or number).
-    pub label: Label,
+    /// Index of the point's stage in the panel's `stages`.
+    pub stage: u32,
     /// Subgroup size (observations, or inspected units for attribute charts).
     pub n: f64,
     /// The plotted statistic.
@@ -232,11 +232,9 @@ pub struct Point {
     /// Upper control limit at this point.
     pub ucl: Option<f64>,
     /// Sigma of the plotted statistic at this point (zone width of the Nelson tests).
-    #[serde(skip)]
     pub sigma: f64,
     /// CUSUM points only: C⁺ and C⁻ (JSON keys `upper`, `lower`). Boxed so that the other
     /// charts' points stay small (2 million points are common).
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub cusum: Option<Box<CusumValues>>,
 }
 
@@ -261,7 +259,7 @@ impl Point {
 }
 
 /// A chart panel: stages and points (the main chart, or the R/S/MR chart).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
     /// `xbar`, `r`, `s`, `i`, `mr`, `p`, ... (what the panel plots).
     pub statistic: String,
@@ -274,7 +272,7 @@ pub struct Panel {
 }
 
 /// A control chart: the contract's `chart` JSON shape.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChartResult {
     /// Chart kind.
     pub chart: ChartKind,
@@ -287,10 +285,98 @@ pub struct ChartResult {
     /// Nelson test failures of the main chart.
     pub violations: Vec<Violation>,
     /// The R, S or MR chart (absent for single charts).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dispersion: Option<Panel>,
     /// What the main chart plots (`xbar`, `i`, `p`, ...).
     pub statistic: String,
+    /// The x-axis label of each point position (point `k` has label `labels[k − 1]`): subgroup
+    /// id, `--label` value or number. Shared by both panels.
+    pub labels: std::sync::Arc<[Label]>,
+}
+
+impl ChartResult {
+    /// The x-axis label of point number `point` (1-based).
+    pub fn label(&self, point: usize) -> &str {
+        point.checked_sub(1).and_then(|i| self.labels.get(i)).map_or("", |l| l.as_str())
+    }
+    /// The name of stage `stage` of a panel's `stages`.
+    pub fn stage_name(stages: &[StageLimits], stage: u32) -> &str {
+        stages.get(stage as usize).map_or("", |s| s.name.as_str())
+    }
+}
+
+/// The JSON of a chart: the derive's shape, with each point's stage and label written out.
+impl Serialize for ChartResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("ChartResult", 7)?;
+        m.serialize_field("chart", &self.chart)?;
+        m.serialize_field("sigma_method", &self.sigma_method)?;
+        m.serialize_field("stages", &self.stages)?;
+        m.serialize_field("points", &PointsJson { points: &self.points, stages: &self.stages, labels: &self.labels })?;
+        m.serialize_field("violations", &self.violations)?;
+        if let Some(d) = &self.dispersion {
+            m.serialize_field("dispersion", &PanelJson { panel: d, labels: &self.labels })?;
+        }
+        m.serialize_field("statistic", &self.statistic)?;
+        m.end()
+    }
+}
+
+/// A panel with the chart's labels, for the JSON.
+struct PanelJson<'a> {
+    panel: &'a Panel,
+    labels: &'a [Label],
+}
+
+impl Serialize for PanelJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let p = self.panel;
+        let mut m = s.serialize_struct("Panel", 4)?;
+        m.serialize_field("statistic", &p.statistic)?;
+        m.serialize_field("stages", &p.stages)?;
+        m.serialize_field("points", &PointsJson { points: &p.points, stages: &p.stages, labels: self.labels })?;
+        m.serialize_field("violations", &p.violations)?;
+        m.end()
+    }
+}
+
+/// The points of a panel as the contract writes them.
+struct PointsJson<'a> {
+    points: &'a [Point],
+    stages: &'a [StageLimits],
+    labels: &'a [Label],
+}
+
+impl Serialize for PointsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.points.iter().map(|p| PointJson {
+            point: p.point,
+            stage: ChartResult::stage_name(self.stages, p.stage),
+            label: p.point.checked_sub(1).and_then(|i| self.labels.get(i)).map_or("", |l| l.as_str()),
+            n: p.n,
+            value: p.value,
+            center: p.center,
+            lcl: p.lcl,
+            ucl: p.ucl,
+            cusum: p.cusum.as_deref(),
+        }))
+    }
+}
+
+/// One point of the JSON (CONTRACT.md `chart`).
+#[derive(Serialize)]
+struct PointJson<'a> {
+    point: usize,
+    stage: &'a str,
+    label: &'a str,
+    n: f64,
+    value: f64,
+    center: f64,
+    lcl: Option<f64>,
+    ucl: Option<f64>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    cusum: Option<&'a CusumValues>,
 }
 
 /// Index of the stage whose limits judge stage `i` (itself, or `--limits-from`).

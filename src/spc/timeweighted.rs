@@ -3,7 +3,7 @@
 //! beyond the limits) applies.
 
 use super::nelson::{describe, Violation};
-use super::variables::{stage_labels, stage_line, stage_of, StageParams};
+use super::variables::{stage_line, stage_of, StageParams};
 use super::{ChartOptions, ChartResult, Point};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
@@ -30,7 +30,6 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
     check(opts)?;
     let (lambda, l) = (opts.lambda, opts.nsigma);
     let stage_idx = stage_of(sg);
-    let (names, stage_names) = (&sg.labels, stage_labels(sg));
     let mut points = Vec::with_capacity(sg.len());
     let mut z = 0.0;
     let mut j = 0i32;
@@ -48,8 +47,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
         let w = l * se * (lambda / (2.0 - lambda) * (1.0 - (1.0 - lambda).powi(2 * j))).sqrt();
         points.push(Point {
             point: i + 1,
-            stage: stage_names[si].clone(),
-            label: names[i].clone(),
+            stage: si as u32,
             n,
             value: z,
             center: p.center,
@@ -73,7 +71,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
         stages.push(line);
     }
     let violations = if opts.rules.has(1) { beyond(&points, |p| p.value, |p| p.value) } else { Vec::new() };
-    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "ewma".into() })
+    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "ewma".into(), labels: sg.labels.clone().into() })
 }
 
 /// Tabular CUSUM in data units: C⁺ᵢ = max(0, x̄ᵢ − (T + K) + C⁺ᵢ₋₁),
@@ -83,7 +81,6 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
 pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], sigma_method: String) -> Result<ChartResult> {
     check(opts)?;
     let stage_idx = stage_of(sg);
-    let (names, stage_names) = (&sg.labels, stage_labels(sg));
     let mut points = Vec::with_capacity(sg.len());
     let (mut cp, mut cm) = (0.0f64, 0.0f64);
     for i in 0..sg.len() {
@@ -100,8 +97,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
         cm = (x - (p.center - k) + cm).min(0.0);
         points.push(Point {
             point: i + 1,
-            stage: stage_names[si].clone(),
-            label: names[i].clone(),
+            stage: si as u32,
             n,
             value: x,
             center: 0.0,
@@ -122,7 +118,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
         stages.push(line);
     }
     let violations = if opts.rules.has(1) { beyond(&points, |p| p.upper().unwrap_or(0.0), |p| p.lower().unwrap_or(0.0)) } else { Vec::new() };
-    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "cusum".into() })
+    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "cusum".into(), labels: sg.labels.clone().into() })
 }
 
 /// Test 1 on time-weighted charts: the upper statistic above UCL or the lower below LCL.

@@ -47,15 +47,14 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         ChartKind::Cusum => return super::timeweighted::cusum(sg, opts, &params, sigma_method),
         _ => {}
     }
-    let names = Names { points: &sg.labels, stages: stage_labels(sg) };
     let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
     // The two panels are independent: build them side by side.
     let (main, disp) = rayon::join(
-        || location_panel(sg, opts, &params, statistic, &names),
+        || location_panel(sg, opts, &params, statistic),
         || match opts.kind {
-            ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range, &names),
-            ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd, &names),
-            _ => moving_range_panel(sg, opts, &params, &names),
+            ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range),
+            ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd),
+            _ => moving_range_panel(sg, opts, &params),
         },
     );
     Ok(ChartResult {
@@ -66,6 +65,7 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         violations: main.violations,
         dispersion: Some(disp),
         statistic: statistic.to_string(),
+        labels: sg.labels.clone().into(),
     })
 }
 
@@ -190,15 +190,9 @@ pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleS
     v
 }
 
-/// Point labels and stage names, shared by both panels.
-struct Names<'a> {
-    points: &'a [super::Label],
-    stages: Vec<super::Label>,
-}
-
-/// Stage names as shared labels.
-pub(crate) fn stage_labels(sg: &Subgroups) -> Vec<super::Label> {
-    sg.stages.iter().map(|s| super::Label::from(&s.name)).collect()
+/// Index of the stage of subgroup `i` (stages are contiguous runs, in order).
+pub(crate) fn stage_at(sg: &Subgroups, i: usize) -> usize {
+    sg.stages.partition_point(|s| s.end <= i)
 }
 
 /// Index of the stage of each subgroup.
@@ -211,21 +205,19 @@ pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
 }
 
 /// The X̄ (or I) panel.
-fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, labels: &Names<'_>) -> Panel {
-    let stage_idx = stage_of(sg);
-    let (names, stage_names) = (labels.points, &labels.stages);
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str) -> Panel {
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
         .into_par_iter()
         .map(|i| {
-            let p = params[stage_idx[i]];
+            let si = stage_at(sg, i);
+            let p = params[si];
             let x = sg.subgroup(i);
             let n = x.len();
             let se = p.sigma / (n as f64).sqrt();
             Point {
                 point: i + 1,
-                stage: stage_names[stage_idx[i]].clone(),
-                label: names[i].clone(),
+                stage: si as u32,
                 n: n as f64,
                 value: if n == 1 { x[0] } else { crate::num::mean(x) },
                 center: p.center,
@@ -251,14 +243,13 @@ fn dispersion_rules(rules: &RuleSet) -> RuleSet {
 }
 
 /// The R or S panel: per-point center and limits from σ and nᵢ.
-fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, labels: &Names<'_>) -> Panel {
-    let stage_idx = stage_of(sg);
-    let (names, stage_names) = (labels.points, &labels.stages);
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion) -> Panel {
     let l = opts.nsigma;
     let points: Vec<Point> = (0..sg.len())
         .into_par_iter()
         .map(|i| {
-            let s = params[stage_idx[i]].sigma;
+            let si = stage_at(sg, i);
+            let s = params[si].sigma;
             let x = sg.subgroup(i);
             let n = x.len();
             // (statistic, center factor, sd factor): R: d2, d3; S: c4, sqrt(1 - c4^2)
@@ -269,8 +260,7 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
             let usable = n >= 2;
             Point {
                 point: i + 1,
-                stage: stage_names[stage_idx[i]].clone(),
-                label: names[i].clone(),
+                stage: si as u32,
                 n: n as f64,
                 value: if usable { value } else { f64::NAN },
                 center: cf * s,
@@ -286,9 +276,8 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
 }
 
 /// The MR panel: moving ranges inside each stage, from the stage's second point on.
-fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], labels: &Names<'_>) -> Panel {
+fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams]) -> Panel {
     let l = opts.nsigma;
-    let (names, stage_names) = (labels.points, &labels.stages);
     let mut points = Vec::with_capacity(sg.len());
     for (si, st) in sg.stages.iter().enumerate() {
         let s = params[si].sigma;
@@ -296,8 +285,7 @@ fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams
             let (a, b) = (sg.subgroup(i - 1)[0], sg.subgroup(i)[0]);
             points.push(Point {
                 point: i + 1,
-                stage: stage_names[si].clone(),
-                label: names[i].clone(),
+                stage: si as u32,
                 n: 2.0,
                 value: (b - a).abs(),
                 center: d2(2) * s,

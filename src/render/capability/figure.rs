@@ -107,17 +107,18 @@ fn control_chart(res: &CapabilityResult, sg: &Subgroups) -> Option<ChartResult> 
     variables_chart(&analysed, &opts).ok()
 }
 
-fn chart_points(points: &[Point], violations: &[crate::spc::Violation], stage: &str) -> Vec<ChartPoint> {
+/// The points of one stage (by index into the panel's stages); violations are sorted by point.
+fn chart_points(points: &[Point], violations: &[crate::spc::Violation], stage: Option<usize>) -> Vec<ChartPoint> {
     points
         .iter()
-        .filter(|p| p.stage == stage)
+        .filter(|p| stage == Some(p.stage as usize))
         .map(|p| ChartPoint {
             x: p.point as f64,
             value: p.value,
             center: p.center,
             lcl: p.lcl.unwrap_or(f64::NAN),
             ucl: p.ucl.unwrap_or(f64::NAN),
-            flagged: violations.iter().any(|v| v.point == p.point),
+            flagged: violations.binary_search_by_key(&p.point, |v| v.point).is_ok(),
         })
         .collect()
 }
@@ -137,8 +138,8 @@ fn stage_plots<'a>(res: &'a CapabilityResult, sg: &Subgroups, opts: &Options) ->
             };
             let (points, dispersion) = match &chart {
                 Some(c) => (
-                    chart_points(&c.points, &c.violations, &span.name),
-                    c.dispersion.as_ref().map(|d| chart_points(&d.points, &[], &span.name)).unwrap_or_default(),
+                    chart_points(&c.points, &c.violations, c.stages.iter().position(|s| s.name == span.name)),
+                    c.dispersion.as_ref().map(|d| chart_points(&d.points, &[], d.stages.iter().position(|s| s.name == span.name))).unwrap_or_default(),
                 ),
                 None => (Vec::new(), Vec::new()),
             };
