@@ -3,6 +3,7 @@
 //! allocation-light.
 
 pub mod compensated;
+pub mod gamma;
 pub mod normal;
 pub mod sort;
 

@@ -55,7 +55,19 @@ pub fn anderson_darling(xs: &[f64]) -> Option<NormalityResult> {
         return None;
     }
     let (sorted, mean, sd) = sorted_standardise(xs)?;
-    let a2 = ad_normal_statistic(&sorted, mean, sd);
+    anderson_darling_sorted(&sorted, mean, sd)
+}
+
+/// [`anderson_darling`] for a caller that already holds the data sorted ascending (as by
+/// [`crate::num::sorted_copy`]) with their mean and sd (n − 1, as [`crate::num::sd`]): the same
+/// result without sorting or summing again. `None` for n < 8 or an sd that is not positive
+/// and finite.
+pub fn anderson_darling_sorted(sorted: &[f64], mean: f64, sd: f64) -> Option<NormalityResult> {
+    let n = sorted.len();
+    if n < 8 || !(sd.is_finite() && sd > 0.0) {
+        return None;
+    }
+    let a2 = ad_normal_statistic(sorted, mean, sd);
     let nf = n as f64;
     let a_star = a2 * (1.0 + 0.75 / nf + 2.25 / (nf * nf));
     Some(NormalityResult { test: "anderson-darling".into(), statistic: a2, p_value: ad_p_value(a_star) })
