@@ -209,8 +209,11 @@ pub fn fit(kind: DistKind, xs: &[f64]) -> Result<Fitted> {
 }
 
 /// Weibull MLE: the shape k solves Σxᵏ ln x / Σxᵏ − 1/k − mean(ln x) = 0 (a strictly
-/// increasing function of k; Cohen 1965), found by bisection on ln k; scale = (Σxᵏ/n)^(1/k).
-/// Data are divided by their maximum first so that xᵏ cannot overflow.
+/// increasing function of k; Cohen 1965), found by bisection on ln k in [10⁻³, 10⁷] (precise
+/// measurements have large shapes: a mean of 74 with an sd of 0.01 gives k ≈ 9,500, about
+/// 1.28 over the coefficient of variation); scale = (Σxᵏ/n)^(1/k). Data are divided by their
+/// maximum first so that xᵏ cannot overflow (it may underflow to 0 far below the maximum,
+/// which then weighs nothing, as it should).
 fn fit_weibull(xs: &[f64]) -> Result<Fitted> {
     let xmax = xs.iter().copied().fold(f64::MIN, f64::max);
     let logs: Vec<f64> = xs.iter().map(|x| (x / xmax).ln()).collect();
@@ -224,7 +227,7 @@ fn fit_weibull(xs: &[f64]) -> Result<Fitted> {
         }
         s1 / s0 - 1.0 / k - mean_log
     };
-    let k = bisect_increasing(score, 1e-3, 1e3)?;
+    let k = bisect_increasing(score, 1e-3, 1e7)?;
     let s0: f64 = logs.iter().map(|l| (k * l).exp()).sum::<f64>() / xs.len() as f64;
     Ok(Fitted::Weibull { shape: k, scale: xmax * s0.powf(1.0 / k) })
 }
