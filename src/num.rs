@@ -2,7 +2,13 @@
 //! mean and variance, quantiles, the standard normal ([`normal`]). Everything here is pure and
 //! allocation-light.
 
+pub mod compensated;
+pub mod gamma;
 pub mod normal;
+pub mod sort;
+
+pub use compensated::CompensatedSum;
+pub use sort::{sort_f64, sorted_copy};
 
 /// Neumaier's compensated sum (improved Kahan–Babuška; Neumaier 1974). Error O(ε) instead of O(nε).
 pub fn sum(xs: &[f64]) -> f64 {

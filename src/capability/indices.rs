@@ -51,15 +51,22 @@ pub fn percentile_indices(q_lo: f64, q_med: f64, q_hi: f64, spec: &SpecLimits) -
 /// min(T − LSL, USL − T)/(3τ) otherwise, (USL − T)/(3τ) or (T − LSL)/(3τ) with one limit.
 /// `None` without a target or without any limit (Minitab's "*").
 pub fn cpm(xs: &[f64], spec: &SpecLimits) -> Option<f64> {
+    spec.target?;
+    let mean = crate::num::mean(xs);
+    cpm_from_moments(xs.len(), mean, crate::num::sum_sq_dev(xs, mean), spec)
+}
+
+/// [`cpm`] from the moments of the data: n, the mean x̄ and Σ(x − x̄)² (as
+/// [`crate::num::sum_sq_dev`]), for a caller that has them already.
+pub fn cpm_from_moments(n: usize, mean: f64, sum_sq_dev: f64, spec: &SpecLimits) -> Option<f64> {
     let t = spec.target?;
-    if xs.len() < 2 {
+    if n < 2 {
         return None;
     }
     // Σ(x − T)² = Σ(x − x̄)² + N(x̄ − T)² (exact; no copy of the data)
-    let mean = crate::num::mean(xs);
-    let n = xs.len() as f64;
-    let ss = crate::num::sum_sq_dev(xs, mean) + n * (mean - t) * (mean - t);
-    let tau = (ss / (n - 1.0)).sqrt();
+    let nf = n as f64;
+    let ss = sum_sq_dev + nf * (mean - t) * (mean - t);
+    let tau = (ss / (nf - 1.0)).sqrt();
     let half_width = match (spec.lsl, spec.usl) {
         (Some(l), Some(u)) => (t - l).min(u - t),
         (Some(l), None) => t - l,

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 pub use crate::spc::sigma::SigmaMethod;
 use crate::spc::sigma::{default_method, sigma_within};
-use crate::tests::normality::{anderson_darling, NormalityResult};
+use crate::tests::normality::{anderson_darling_sorted, NormalityResult};
 
 /// Specification limits and target; one-sided specifications leave a limit `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -183,10 +183,10 @@ pub fn stage_capability(sg: &Subgroups, st: &StageSpan, method: SigmaMethod, opt
     check_data(xs, &st.name)?;
     match opts.model {
         Model::Normal => {
-            let mut cap = normal_stage(sg, st, method, opts, None)?;
+            let (mut cap, sorted) = normal_stage_sorted(sg, st, method, opts, None)?;
             // Non-normal data: fit the alternatives so the user can pick one.
             if cap.normality.as_ref().is_some_and(|nm| nm.p_value < NON_NORMAL_P) {
-                cap.fits = dist::all_fits(xs);
+                cap.fits = dist::all_fits_sorted(&sorted);
             }
             Ok(cap)
         }
@@ -215,8 +215,7 @@ fn check_data(xs: &[f64], stage: &str) -> Result<()> {
 }
 
 /// The normal-model study on `sg` (already transformed when `transform` is given; the limits
-/// in `spec_model` are then on the transformed scale while `opts.spec` keeps the originals).
-/// The normality test (it sorts the data, the most expensive step) runs beside the rest.
+/// in `transform` are then on the transformed scale while `opts.spec` keeps the originals).
 pub(crate) fn normal_stage(
     sg: &Subgroups,
     st: &StageSpan,
@@ -224,9 +223,47 @@ pub(crate) fn normal_stage(
     opts: &Options,
     transform: Option<(boxcox::BoxCoxInfo, SpecLimits, &[f64])>,
 ) -> Result<StageCapability> {
+    normal_stage_sorted(sg, st, method, opts, transform).map(|(cap, _)| cap)
+}
+
+/// [`normal_stage`], also returning the stage's values sorted (for the candidate fits).
+///
+/// Every pass over the data is made once: the sorted copy (the most expensive step, for the
+/// normality test) is made beside the mean and the sum of squared deviations, which give x̄,
+/// σ_overall, the normality test's standardisation and Cpm; then the test runs beside the
+/// within sigma and the observed PPM.
+fn normal_stage_sorted(
+    sg: &Subgroups,
+    st: &StageSpan,
+    method: SigmaMethod,
+    opts: &Options,
+    transform: Option<(boxcox::BoxCoxInfo, SpecLimits, &[f64])>,
+) -> Result<(StageCapability, Vec<f64>)> {
     let xs = sg.stage_values(st);
-    let (normality, cap) = rayon::join(|| anderson_darling(xs), || normal_stage_without_normality(sg, st, method, opts, transform));
-    cap.map(|c| StageCapability { normality, ..c })
+    let (sorted, moments) = rayon::join(|| crate::num::sorted_copy(xs), || Moments::of(xs));
+    let (normality, cap) = rayon::join(
+        || anderson_darling_sorted(&sorted, moments.mean, moments.sd),
+        || normal_stage_without_normality(sg, st, method, opts, transform, &moments),
+    );
+    cap.map(|c| (StageCapability { normality, ..c }, sorted))
+}
+
+/// Mean and spread of a stage's values, computed once for every statistic that needs them.
+struct Moments {
+    /// x̄ ([`crate::num::mean`]).
+    mean: f64,
+    /// Σ(x − x̄)² ([`crate::num::sum_sq_dev`]).
+    sum_sq_dev: f64,
+    /// Sample standard deviation (n − 1): the value of [`crate::num::sd`].
+    sd: f64,
+}
+
+impl Moments {
+    fn of(xs: &[f64]) -> Moments {
+        let mean = crate::num::mean(xs);
+        let sum_sq_dev = crate::num::sum_sq_dev(xs, mean);
+        Moments { mean, sum_sq_dev, sd: (sum_sq_dev / (xs.len() as f64 - 1.0)).sqrt() }
+    }
 }
 
 fn normal_stage_without_normality(
@@ -235,11 +272,11 @@ fn normal_stage_without_normality(
     method: SigmaMethod,
     opts: &Options,
     transform: Option<(boxcox::BoxCoxInfo, SpecLimits, &[f64])>,
+    moments: &Moments,
 ) -> Result<StageCapability> {
     let xs = sg.stage_values(st);
     let n = xs.len();
-    let mean = crate::num::mean(xs);
-    let sigma_overall = crate::num::sd(xs);
+    let (mean, sigma_overall) = (moments.mean, moments.sd);
     let within = sigma_within(sg, st, method)?;
     if !(within.sigma > 0.0 && within.sigma.is_finite()) {
         return Err(QceError::analysis(format!(
@@ -284,7 +321,7 @@ fn normal_stage_without_normality(
         cpl: w.lower,
         cpu: w.upper,
         cpk: w.k,
-        cpm: indices::cpm(xs, &spec),
+        cpm: indices::cpm_from_moments(n, mean, moments.sum_sq_dev, &spec),
         pp: o.potential,
         ppl: o.lower,
         ppu: o.upper,

@@ -36,10 +36,10 @@ pub struct Ppm {
 /// Observed PPM: strictly below LSL, strictly above USL (Minitab).
 pub fn observed(xs: &[f64], spec: &SpecLimits) -> Tails {
     let n = xs.len() as f64;
-    let count = |f: &dyn Fn(f64) -> bool| xs.iter().filter(|&&x| f(x)).count() as f64;
-    let below = spec.lsl.map(|l| 1e6 * count(&|x| x < l) / n);
-    let above = spec.usl.map(|u| 1e6 * count(&|x| x > u) / n);
-    Tails::new(below, above)
+    // One pass counts both sides (a missing limit compares false with every value).
+    let (lsl, usl) = (spec.lsl.unwrap_or(f64::NAN), spec.usl.unwrap_or(f64::NAN));
+    let (below, above) = xs.iter().fold((0usize, 0usize), |(b, a), &x| (b + usize::from(x < lsl), a + usize::from(x > usl)));
+    Tails::new(spec.lsl.map(|_| 1e6 * below as f64 / n), spec.usl.map(|_| 1e6 * above as f64 / n))
 }
 
 /// Expected PPM from any model given its CDF (for below) and survival function (for above,

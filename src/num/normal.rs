@@ -32,10 +32,14 @@ pub fn dnorm(z: f64) -> f64 {
     (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
 }
 
-/// ln Φ(z), accurate far into the lower tail: for z < −30 the asymptotic series of the Mills
+/// Where [`log_pnorm`] switches from ln Φ(z) (computed as `pnorm(z).ln()` for −30 < z ≤ 0) to
+/// the asymptotic series.
+pub const LOG_PNORM_ASYMPTOTIC_BELOW: f64 = -30.0;
+
+/// ln Φ(z), accurate far into the lower tail: for z ≤ −30 the asymptotic series of the Mills
 /// ratio (Abramowitz & Stegun 26.2.12) replaces log(erfc), which underflows below z ≈ −38.
 pub fn log_pnorm(z: f64) -> f64 {
-    if z > -30.0 {
+    if z > LOG_PNORM_ASYMPTOTIC_BELOW {
         return if z > 0.0 { libm::log1p(-pnorm_upper(z)) } else { pnorm(z).ln() };
     }
     let z2 = z * z;
