@@ -109,9 +109,25 @@ fn control_chart(res: &CapabilityResult, sg: &Subgroups) -> Option<ChartResult> 
 
 /// The points of one stage (by index into the panel's stages); violations are sorted by point.
 fn chart_points(points: &[Point], violations: &[crate::spc::Violation], stage: Option<usize>) -> Vec<ChartPoint> {
-    points
-        .iter()
-        .filter(|p| stage == Some(p.stage as usize))
+    let of_stage: Vec<&Point> = points.iter().filter(|p| stage == Some(p.stage as usize)).collect();
+    // a stage of millions of points: keep each bucket's extremes and the flagged points
+    let kept: Vec<&Point> = if of_stage.len() > 4 * MAX_DRAWN {
+        let size = of_stage.len().div_ceil(MAX_DRAWN / 2);
+        let flagged = |p: &Point| violations.binary_search_by_key(&p.point, |v| v.point).is_ok();
+        let mut kept = Vec::new();
+        for chunk in of_stage.chunks(size) {
+            let lo = chunk.iter().min_by(|a, b| a.value.total_cmp(&b.value));
+            let hi = chunk.iter().max_by(|a, b| a.value.total_cmp(&b.value));
+            let mut c: Vec<&Point> = chunk.iter().copied().filter(|p| flagged(p)).take(8).chain(lo.copied()).chain(hi.copied()).collect();
+            c.sort_by_key(|p| p.point);
+            c.dedup_by_key(|p| p.point);
+            kept.extend(c);
+        }
+        kept
+    } else {
+        of_stage
+    };
+    kept.into_iter()
         .map(|p| ChartPoint {
             x: p.point as f64,
             value: p.value,
@@ -215,7 +231,7 @@ fn padded(lo: f64, hi: f64, frac: f64) -> (f64, f64) {
 }
 
 fn control_panel<'p, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &'p [StagePlot<'p>], lang: Lang) -> DrawResult<DB> {
-    let individuals = plots.iter().all(|p| p.points.len() == p.values.len());
+    let individuals = plots.iter().all(|p| p.st.subgroups == p.st.n);
     let caption = match (individuals, lang) {
         (true, Lang::Zh) => "单值控制图 (I)",
         (true, Lang::En) => "Individuals chart (I)",
@@ -226,7 +242,7 @@ fn control_panel<'p, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &
 }
 
 fn dispersion_panel<'p, DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &'p [StagePlot<'p>], lang: Lang) -> DrawResult<DB> {
-    let individuals = plots.iter().all(|p| p.points.len() == p.values.len());
+    let individuals = plots.iter().all(|p| p.st.subgroups == p.st.n);
     let kind = plots.first().map(|p| chart_kind(p.st.sigma_method, individuals)).unwrap_or(ChartKind::IMr);
     let caption = match (kind, lang) {
         (ChartKind::XbarR, Lang::Zh) => "极差控制图 (R)",
@@ -287,16 +303,20 @@ fn line_chart<'p, DB: DrawingBackend>(
             chart.draw_series(DashedLineSeries::new([(x0, ylo), (x0, yhi)], 3, 3, RGBColor(150, 150, 150).stroke_width(1)))?;
             chart.draw_series([EmptyElement::at((x0, yhi)) + Text::new(p.st.name.clone(), (4, 2), font(12).color(&p.color))])?;
         }
-        let step = |f: &dyn Fn(&ChartPoint) -> f64| -> Vec<(f64, f64)> { pts.iter().flat_map(|q| [(q.x - 0.5, f(q)), (q.x + 0.5, f(q))]).filter(|q| q.1.is_finite()).collect() };
+        let step = |f: &dyn Fn(&ChartPoint) -> f64| step_line(pts, f);
         chart.draw_series(LineSeries::new(step(&|q| q.center), TARGET_COLOR.stroke_width(1)))?;
         chart.draw_series(DashedLineSeries::new(step(&|q| q.lcl), 6, 4, LIMIT_COLOR.stroke_width(1)))?;
         chart.draw_series(DashedLineSeries::new(step(&|q| q.ucl), 6, 4, LIMIT_COLOR.stroke_width(1)))?;
         let _ = x1;
-        chart.draw_series(LineSeries::new(pts.iter().map(|q| (q.x, q.value)), p.color.stroke_width(1)))?;
-        chart.draw_series(pts.iter().map(|q| {
+        // Many points: the line through the extremes of each of MAX_DRAWN/2 buckets, and
+        // markers on the out-of-limit and flagged points of those only.
+        let thinned = pts.len() > MAX_DRAWN;
+        let drawn = if thinned { bucket_extremes(pts, MAX_DRAWN / 2) } else { pts.to_vec() };
+        chart.draw_series(LineSeries::new(drawn.iter().map(|q| (q.x, q.value)), p.color.stroke_width(1)))?;
+        chart.draw_series(drawn.iter().filter_map(|q| {
             let out = q.flagged || q.value > q.ucl || q.value < q.lcl;
             let c = if out { SPEC_COLOR } else { p.color };
-            Circle::new((q.x, q.value), if out { 4 } else { 3 }, c.filled())
+            (out || !thinned).then(|| Circle::new((q.x, q.value), if out { 4 } else { 3 }, c.filled()))
         }))?;
         // the last stage's limits written to the right of its last point
         if std::ptr::eq(p, plots.last().unwrap_or(p)) {
@@ -310,6 +330,54 @@ fn line_chart<'p, DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Points of a chart panel drawn one by one up to this many per stage; more are thinned.
+const MAX_DRAWN: usize = 2000;
+
+/// A center or limit line as steps, consecutive equal values merged into one segment.
+fn step_line(pts: &[ChartPoint], f: &dyn Fn(&ChartPoint) -> f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (i, q) in pts.iter().enumerate() {
+        let v = f(q);
+        if !v.is_finite() {
+            continue;
+        }
+        if i == 0 || f(&pts[i - 1]) != v {
+            out.push((q.x - 0.5, v));
+        }
+        if pts.get(i + 1).is_none_or(|n| f(n) != v) {
+            out.push((q.x + 0.5, v));
+        }
+    }
+    out
+}
+
+/// The lowest and highest point of each of `buckets` equal runs of points, in x order: the
+/// drawn line keeps the envelope of the data.
+fn bucket_extremes(pts: &[ChartPoint], buckets: usize) -> Vec<ChartPoint> {
+    let size = pts.len().div_ceil(buckets.max(1)).max(1);
+    let mut out = Vec::with_capacity(2 * buckets);
+    for chunk in pts.chunks(size) {
+        let by_value = |a: &&ChartPoint, b: &&ChartPoint| a.value.total_cmp(&b.value);
+        let (Some(lo), Some(hi)) = (chunk.iter().min_by(by_value), chunk.iter().max_by(by_value)) else { continue };
+        let (a, b) = if lo.x <= hi.x { (lo, hi) } else { (hi, lo) };
+        out.push(*a);
+        if b.x != a.x {
+            out.push(*b);
+        }
+    }
+    out
+}
+
+/// Evenly spaced ranks 0, …, n − 1 (all of them when n ≤ `max`), both ends included.
+fn spread_ranks(n: usize, max: usize) -> Vec<usize> {
+    if n <= max || max < 2 {
+        return (0..n).collect();
+    }
+    let mut r: Vec<usize> = (0..max).map(|k| ((k as f64) * (n - 1) as f64 / (max - 1) as f64).round() as usize).collect();
+    r.dedup();
+    r
 }
 
 /// Histogram bin edges shared by every stage: Sturges' rule on the pooled data, the range
@@ -516,10 +584,14 @@ fn probability_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plots: &
     let data: Vec<Vec<(f64, f64)>> = plots
         .iter()
         .map(|p| {
-            let mut v = p.values.clone();
-            v.sort_by(f64::total_cmp);
+            let v = crate::num::sorted_copy(&p.values);
             let n = v.len() as f64;
-            v.iter().enumerate().map(|(i, &x)| (paper.x(x), paper.y((i as f64 + 0.7) / (n + 0.4)))).filter(|q| q.0.is_finite()).collect()
+            // at most MAX_DRAWN plotted order statistics (evenly spaced ranks, both extremes)
+            spread_ranks(v.len(), MAX_DRAWN)
+                .into_iter()
+                .map(|i| (paper.x(v[i]), paper.y((i as f64 + 0.7) / (n + 0.4))))
+                .filter(|q| q.0.is_finite())
+                .collect()
         })
         .collect();
     let xlo = data.iter().flatten().map(|q| q.0).fold(f64::INFINITY, f64::min);
@@ -717,5 +789,35 @@ fn with_ci(x: Option<f64>, ci: Option<[f64; 2]>) -> String {
         (Some(v), Some([a, b])) => format!("{v:.3} ({a:.2}, {b:.2})"),
         (Some(v), None) => format!("{v:.3}"),
         _ => "*".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pt(x: f64, value: f64) -> ChartPoint {
+        ChartPoint { x, value, center: 0.0, lcl: -3.0, ucl: 3.0, flagged: false }
+    }
+
+    #[test]
+    fn constant_lines_are_one_segment_and_changes_are_steps() {
+        let pts: Vec<ChartPoint> = (1..=5).map(|i| pt(i as f64, 0.0)).collect();
+        assert_eq!(step_line(&pts, &|q| q.center), vec![(0.5, 0.0), (5.5, 0.0)]);
+        let varying = [ChartPoint { ucl: 2.0, ..pt(1.0, 0.0) }, ChartPoint { ucl: 2.5, ..pt(2.0, 0.0) }];
+        assert_eq!(step_line(&varying, &|q| q.ucl), vec![(0.5, 2.0), (1.5, 2.0), (1.5, 2.5), (2.5, 2.5)]);
+    }
+
+    #[test]
+    fn thinning_keeps_the_envelope_and_the_ends() {
+        let pts: Vec<ChartPoint> = (0..10_000).map(|i| pt(i as f64 + 1.0, ((i * 37) % 101) as f64 - 50.0)).collect();
+        let kept = bucket_extremes(&pts, 100);
+        assert!(kept.len() <= 200);
+        assert!(kept.windows(2).all(|w| w[0].x < w[1].x));
+        let (lo, hi) = kept.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), q| (a.min(q.value), b.max(q.value)));
+        assert_eq!((lo, hi), (-50.0, 50.0));
+        let r = spread_ranks(1_000_000, 2000);
+        assert_eq!((r[0], r[r.len() - 1], r.len()), (0, 999_999, 2000));
+        assert_eq!(spread_ranks(10, 2000), (0..10).collect::<Vec<_>>());
     }
 }
