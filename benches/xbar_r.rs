@@ -2,12 +2,13 @@
 //! eight Nelson tests. Goal: under 0.5 s (issue 3). Run: `cargo bench --bench xbar_r`.
 //! The end-to-end comparison with R's qcc is benches/xbar_r_vs_qcc.sh.
 //!
-//! Measured 2026-11-25 on the shared 2-core build machine (release, load average ~2):
-//! 0.60 s per iteration (X̄ and R panels, 4 million points, all eight tests). End to end,
-//! `qce chart xbar-r` on the 148 MB CSV with SVG output: 1.7 s CPU with `--subgroup-size 5`,
-//! 5.5 s CPU with `--subgroup sample` (the subgroup key column dominates: text keys hashed per
-//! row in ingest). SVG 0.77 MB. R's qcc could not be installed here (not packaged in Debian,
-//! no CRAN access); the issue quotes about 39 s for qcc on this data.
+//! Measured 2026-11-25 on the 2-core project machine, nearly idle: 323 ms per iteration
+//! (X̄ and R panels of 2M points each, built side by side, all eight tests on precomputed z);
+//! 0.60–0.64 s before this session's rewrite. End to end, `qce chart xbar-r` on the 148 MB CSV
+//! with SVG output: 0.93–1.04 s wall with `--subgroup sample` (one pass reads the value column
+//! and cuts the subgroup column into runs, no hashing), 0.71–0.75 s with `--subgroup-size 5`;
+//! SVG 0.80 MB. R's qcc could not be installed here (not packaged in Debian, no CRAN access);
+//! the issue quotes about 39 s for qcc on this data (≈ 40–55× with these figures).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use qce::dataset::Subgroups;
