@@ -111,6 +111,9 @@ pub fn median(xs: &[f64]) -> f64 {
 }
 
 #[cfg(test)]
+pub(crate) mod testgen;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

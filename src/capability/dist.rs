@@ -500,14 +500,8 @@ mod tests {
     #[test]
     fn candidate_fits_of_large_data_use_the_quantile_sample_and_match_full_fits() {
         // 100,000 lognormal values exp(1 + 0.3·z), z from a fixed xorshift + Box–Muller
-        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut u = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
-        let xs: Vec<f64> = (0..100_000).map(|_| (1.0 + 0.3 * (-2.0 * u().ln()).sqrt() * (std::f64::consts::TAU * u()).cos()).exp()).collect();
+        let mut rng = crate::num::testgen::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+        let xs: Vec<f64> = (0..100_000).map(|_| (1.0 + 0.3 * rng.normal()).exp()).collect();
         let fits = all_fits(&xs);
         assert_eq!(fits.len(), 5);
         for f in &fits {
@@ -558,16 +552,10 @@ mod tests {
 
     #[test]
     fn weibull_newton_finds_the_root_bisection_finds() {
-        let mut s: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut u = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
-        let skewed: Vec<f64> = (0..300).map(|_| 3.0 * (-u().ln()).powf(1.0 / 1.7)).collect();
+        let mut rng = crate::num::testgen::Xorshift::new(0x2545_F491_4F6C_DD1D);
+        let skewed: Vec<f64> = (0..300).map(|_| 3.0 * (-rng.uniform().ln()).powf(1.0 / 1.7)).collect();
         // precise measurements (mean 74, sd 0.01: shape near 9,000) and many of them
-        let precise: Vec<f64> = (0..200_000).map(|_| 74.0 + 0.01 * (-2.0 * u().ln()).sqrt() * (std::f64::consts::TAU * u()).cos()).collect();
+        let precise: Vec<f64> = (0..200_000).map(|_| 74.0 + 0.01 * rng.normal()).collect();
         for xs in [&skewed, &precise] {
             let Fitted::Weibull { shape, .. } = fit(DistKind::Weibull, xs).unwrap() else { panic!() };
             let xmax = xs.iter().copied().fold(f64::MIN, f64::max);

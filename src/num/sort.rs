@@ -139,14 +139,11 @@ mod tests {
 
     /// xorshift values spread over `spread` binades around 1, both signs when `signed`.
     fn values(n: usize, spread: f64, signed: bool) -> Vec<f64> {
-        let mut s: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rng = crate::num::testgen::Xorshift::new(0x2545_F491_4F6C_DD1D);
         (0..n)
             .map(|_| {
-                s ^= s << 13;
-                s ^= s >> 7;
-                s ^= s << 17;
-                let u = (s >> 11) as f64 / (1u64 << 53) as f64;
-                let x = (spread * (u - 0.5)).exp2();
+                let s = rng.next_u64();
+                let x = (spread * ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5)).exp2();
                 if signed && s & 1 == 1 { -x } else { x }
             })
             .collect()

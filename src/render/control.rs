@@ -473,15 +473,8 @@ mod tests {
         use crate::spc::{variables_chart, ChartOptions};
         // 300 000 subgroups of 2, deterministic noise: thousands of test failures.
         let k = 300_000;
-        let mut state = 88172645463325252u64;
-        let values: Vec<f64> = (0..2 * k)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 11) as f64 / (1u64 << 53) as f64
-            })
-            .collect();
+        let mut rng = crate::num::testgen::Xorshift::new(88172645463325252);
+        let values: Vec<f64> = (0..2 * k).map(|_| rng.uniform()).collect();
         let sg = Subgroups::fixed_size("x", values, 2);
         let chart = variables_chart(&sg, &ChartOptions::new(ChartKind::XbarR)).unwrap();
         assert!(chart.violations.len() > 1000);

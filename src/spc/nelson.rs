@@ -272,15 +272,8 @@ mod tests {
     /// The sliding-window tests 5 and 6 against a direct count of every window.
     #[test]
     fn m_of_k_matches_a_direct_count() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let z: Vec<f64> = (0..3000)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 6.0
-            })
-            .collect();
+        let mut rng = crate::num::testgen::Xorshift::new(0x2545_F491_4F6C_DD1D);
+        let z: Vec<f64> = (0..3000).map(|_| (rng.uniform() - 0.5) * 6.0).collect();
         for (rule, k, zone, need) in [(5u8, 3usize, 2.0, 2usize), (6, 5, 1.0, 4)] {
             for (a, b) in [(0, 3000), (17, 1000), (5, 7)] {
                 let mut fast = Vec::new();

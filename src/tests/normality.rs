@@ -413,20 +413,14 @@ mod tests {
     fn regrouped_parallel_ad_equals_the_textbook_sum() {
         // xorshift uniforms → normal (Box–Muller), skewed (exponential), ties (rounded) and one
         // far outlier (|z| ≈ 55: the asymptotic branch of ln Φ)
-        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut u = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-        };
-        let normal: Vec<f64> = (0..3000).map(|_| 5.0 + (-2.0 * u().ln()).sqrt() * (std::f64::consts::TAU * u()).cos()).collect();
-        let skewed: Vec<f64> = (0..4000).map(|_| -u().ln()).collect();
+        let mut rng = crate::num::testgen::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+        let normal: Vec<f64> = (0..3000).map(|_| 5.0 + rng.normal()).collect();
+        let skewed: Vec<f64> = (0..4000).map(|_| -rng.uniform().ln()).collect();
         let ties: Vec<f64> = normal.iter().map(|x| (x * 10.0).round() / 10.0).collect();
         let mut outlier = normal.clone();
         outlier[17] = 1e6;
         // more values than one parallel task holds (chunks are merged) and than the serial sort takes
-        let long: Vec<f64> = (0..70_000).map(|_| (-2.0 * u().ln()).sqrt() * (std::f64::consts::TAU * u()).cos()).collect();
+        let long: Vec<f64> = (0..70_000).map(|_| rng.normal()).collect();
         for xs in [&normal, &skewed, &ties, &outlier, &long] {
             let (got, want) = (anderson_darling(xs).unwrap().statistic, ad_straightforward(xs));
             let tol = 1e-12 * want.abs().max(1.0);
