@@ -269,28 +269,8 @@ impl LazyCsv {
     /// and the column's facts.
     pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool, rows_hint: usize) -> Result<(Vec<f64>, ColumnInfo, Layout)> {
         let mut acc = NumberAcc::new(if want_values { rows_hint } else { 0 });
-        let mut shapes = ShapeAcc::default();
-        let (delim, width) = (self.delim, self.width);
-        let mut lines = 0u64;
-        self.for_parts(
-            |part| {
-                let mut numbers = NumberPart::new(want_values, part.len() / 12);
-                let mut shape = PartShape::default();
-                let n = scan_lines(part, delim, [i], |n, line, [f], fields| {
-                    if shape.see(n, line, fields, delim, width) {
-                        numbers.cell(n, f);
-                    }
-                });
-                ((numbers, shape), n)
-            },
-            |(numbers, shape), first_row| {
-                acc.merge(numbers, first_row);
-                shapes.merge(shape, first_row);
-            },
-            &mut lines,
-        )?;
-        shapes.lines = lines;
-        Ok((acc.values, acc.tally.into_info(name, letter), self.layout_of(shapes)))
+        let layout = self.cell_pass([i], |len| NumberPart::new(want_values, len / 12), |p, n, [f]| p.cell(n, f), |p, row| acc.merge(p, row))?;
+        Ok((acc.values, acc.tally.into_info(name, letter), layout))
     }
 
     /// One pass for two columns: column `v` as numbers and column `k` cut into runs (the value
@@ -298,33 +278,55 @@ impl LazyCsv {
     pub(crate) fn numeric_runs_pass(&self, v: (usize, &str, &str), k: (usize, &str, &str), rows_hint: usize) -> Result<NumericRuns> {
         let mut numbers = NumberAcc::new(rows_hint);
         let mut runs = RunAcc::new(rows_hint);
-        let mut shapes = ShapeAcc::default();
+        let layout = self.cell_pass(
+            [v.0, k.0],
+            |len| (NumberPart::new(true, len / 12), RunPart::new(len / 12)),
+            |(num, run), n, [fv, fk]| {
+                num.cell(n, fv);
+                run.cell(n, fk);
+            },
+            |(num, run), row| {
+                numbers.merge(num, row);
+                runs.merge(run, row);
+            },
+        )?;
+        let values = (numbers.values, numbers.tally.into_info(v.1, v.2));
+        Ok(NumericRuns { values, runs: runs.finish(k.1, k.2), layout })
+    }
+
+    /// One parallel pass over the data rows for the fields `want`: each part of the file gets
+    /// its own builder (`new_part(part length)`), `cell` gives it the fields of every data row
+    /// (local line index), `merge` takes the builders in file order with the file row of their
+    /// first line. The layout (height, blank and ragged rows) comes with it.
+    fn cell_pass<const N: usize, P: Send>(
+        &self,
+        want: [usize; N],
+        new_part: impl Fn(usize) -> P + Sync,
+        cell: impl Fn(&mut P, u64, [&[u8]; N]) + Sync,
+        mut merge: impl FnMut(P, u64),
+    ) -> Result<Layout> {
         let (delim, width) = (self.delim, self.width);
+        let mut shapes = ShapeAcc::default();
         let mut lines = 0u64;
         self.for_parts(
             |part| {
-                let mut num = NumberPart::new(true, part.len() / 12);
-                let mut run = RunPart::new(part.len() / 12);
+                let mut builder = new_part(part.len());
                 let mut shape = PartShape::default();
-                let n = scan_lines(part, delim, [v.0, k.0], |n, line, [fv, fk], fields| {
-                    if shape.see(n, line, fields, delim, width) {
-                        num.cell(n, fv);
-                        run.cell(n, fk);
+                let n = scan_lines(part, delim, want, |n, line, fields, count| {
+                    if shape.see(n, line, count, delim, width) {
+                        cell(&mut builder, n, fields);
                     }
                 });
-                ((num, run, shape), n)
+                ((builder, shape), n)
             },
-            |(num, run, shape), first_row| {
-                numbers.merge(num, first_row);
-                runs.merge(run, first_row);
+            |(builder, shape), first_row| {
+                merge(builder, first_row);
                 shapes.merge(shape, first_row);
             },
             &mut lines,
         )?;
         shapes.lines = lines;
-        let values = (numbers.values, numbers.tally.into_info(v.1, v.2));
-        let (codes, labels, info) = runs.finish(k.1, k.2);
-        Ok(NumericRuns { values, runs: (codes, labels, info), layout: self.layout_of(shapes) })
+        Ok(self.layout_of(shapes))
     }
 
     /// Column `i` as labels: codes in order of first appearance, and the column's facts.
@@ -396,30 +398,10 @@ impl LazyCsv {
     /// cell that opened the current run (bytes, then value when both are numbers), so 2 million
     /// subgroup ids cost one comparison each and no allocation for labels of up to 24 bytes.
     pub(crate) fn runs_pass(&self, i: usize, name: &str, letter: &str, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<Label>, ColumnInfo, Layout)> {
-        let (delim, width) = (self.delim, self.width);
         let mut runs = RunAcc::new(rows_hint);
-        let mut shapes = ShapeAcc::default();
-        let mut lines = 0u64;
-        self.for_parts(
-            |part| {
-                let mut run = RunPart::new(part.len() / 8);
-                let mut shape = PartShape::default();
-                let n = scan_lines(part, delim, [i], |n, line, [f], fields| {
-                    if shape.see(n, line, fields, delim, width) {
-                        run.cell(n, f);
-                    }
-                });
-                ((run, shape), n)
-            },
-            |(run, shape), first_row| {
-                runs.merge(run, first_row);
-                shapes.merge(shape, first_row);
-            },
-            &mut lines,
-        )?;
-        shapes.lines = lines;
+        let layout = self.cell_pass([i], |len| RunPart::new(len / 8), |p, n, [f]| p.cell(n, f), |p, row| runs.merge(p, row))?;
         let (codes, labels, info) = runs.finish(name, letter);
-        Ok((codes, labels, info, self.layout_of(shapes)))
+        Ok((codes, labels, info, layout))
     }
 
     /// Column `i` as trimmed texts (`None` for blank cells).
