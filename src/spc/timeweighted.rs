@@ -3,7 +3,7 @@
 //! beyond the limits) applies.
 
 use super::nelson::{describe, Violation};
-use super::variables::{stage_line, stage_of, StageParams};
+use super::variables::{stage_at, stage_line, StageParams};
 use super::{ChartOptions, ChartResult, Point};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
@@ -29,12 +29,11 @@ fn stat(sg: &Subgroups, i: usize) -> (f64, f64) {
 pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], sigma_method: String) -> Result<ChartResult> {
     check(opts)?;
     let (lambda, l) = (opts.lambda, opts.nsigma);
-    let stage_idx = stage_of(sg);
     let mut points = Vec::with_capacity(sg.len());
     let mut z = 0.0;
     let mut j = 0i32;
     for i in 0..sg.len() {
-        let si = stage_idx[i];
+        let si = stage_at(sg, i);
         let p = params[si];
         if i == sg.stages[si].start {
             z = p.center;
@@ -80,11 +79,10 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
 /// Points: `value` = x̄ᵢ, `upper` = C⁺, `lower` = C⁻, center 0, limits ±H.
 pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], sigma_method: String) -> Result<ChartResult> {
     check(opts)?;
-    let stage_idx = stage_of(sg);
     let mut points = Vec::with_capacity(sg.len());
     let (mut cp, mut cm) = (0.0f64, 0.0f64);
     for i in 0..sg.len() {
-        let si = stage_idx[i];
+        let si = stage_at(sg, i);
         let p = params[si];
         if i == sg.stages[si].start {
             cp = 0.0;

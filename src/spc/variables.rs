@@ -195,14 +195,6 @@ pub(crate) fn stage_at(sg: &Subgroups, i: usize) -> usize {
     sg.stages.partition_point(|s| s.end <= i)
 }
 
-/// Index of the stage of each subgroup.
-pub(crate) fn stage_of(sg: &Subgroups) -> Vec<usize> {
-    let mut out = vec![0usize; sg.len()];
-    for (si, st) in sg.stages.iter().enumerate() {
-        out[st.start..st.end].iter_mut().for_each(|s| *s = si);
-    }
-    out
-}
 
 /// The X̄ (or I) panel.
 fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str) -> Panel {
