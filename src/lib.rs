@@ -5,6 +5,7 @@
 //! functions from slices to plain `serde::Serialize` result structs → [`render`] (charts, HTML,
 //! terminal tables). [`cli`] is clap definitions and glue only.
 
+pub mod alloc;
 pub mod capability;
 pub mod cli;
 pub mod dataset;
