@@ -117,24 +117,19 @@ impl ControlFigure<'_> {
     }
 
     fn y_range(&self, p: &PanelView) -> (f64, f64) {
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut take = |v: f64| {
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
+        use rayon::prelude::*;
+        let cusum = self.is_cusum();
+        // The finite extremes of everything drawn (min/max: any order gives the same answer).
+        let extremes = |q: &Point| {
+            let drawn = if cusum { [q.upper(), q.lower()] } else { [Some(q.value), None] };
+            drawn.into_iter().chain([Some(q.center), q.lcl, q.ucl]).flatten().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
         };
-        for q in p.points {
-            if self.is_cusum() {
-                take(q.upper().unwrap_or(f64::NAN));
-                take(q.lower().unwrap_or(f64::NAN));
-            } else {
-                take(q.value);
-            }
-            take(q.center);
-            take(q.lcl.unwrap_or(f64::NAN));
-            take(q.ucl.unwrap_or(f64::NAN));
-        }
+        let (lo, hi) = p
+            .points
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(extremes)
+            .reduce(|| (f64::INFINITY, f64::NEG_INFINITY), |a, b| (a.0.min(b.0), a.1.max(b.1)));
         if !lo.is_finite() {
             return (0.0, 1.0);
         }

@@ -103,7 +103,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         violations,
         dispersion: None,
         statistic: opts.kind.as_str().replace("-laney", "'"),
-        labels: data.labels.clone().into(),
+        labels: data.labels.as_slice().into(),
     })
 }
 

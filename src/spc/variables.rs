@@ -65,7 +65,7 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         violations: main.violations,
         dispersion: Some(disp),
         statistic: statistic.to_string(),
-        labels: sg.labels.clone().into(),
+        labels: sg.labels.as_slice().into(),
     })
 }
 
@@ -114,14 +114,11 @@ pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMet
 pub(crate) fn stage_line(st: &StageSpan, points: &[Point], sigma: Option<f64>, source: &str) -> StageLimits {
     let first = points.first().map(|p| p.point).unwrap_or(st.start + 1);
     let last = points.last().map(|p| p.point).unwrap_or(st.start);
-    // A line is a number when every point has the same one (one pass over the points).
-    let mut lines = [ConstantLine::default(); 3];
-    for p in points {
-        lines[0].see(Some(p.center));
-        lines[1].see(p.lcl);
-        lines[2].see(p.ucl);
-    }
-    let [center, lcl, ucl] = lines.map(ConstantLine::value);
+    // A line is a number when every point has the same one (as [`constant`] judges it:
+    // within 1e-12 of the stage's first point); a point without the line makes it vary.
+    let center = constant_line(points, |p| Some(p.center));
+    let lcl = constant_line(points, |p| p.lcl);
+    let ucl = constant_line(points, |p| p.ucl);
     StageLimits {
         name: st.name.clone(),
         first_point: first,
@@ -136,26 +133,13 @@ pub(crate) fn stage_line(st: &StageSpan, points: &[Point], sigma: Option<f64>, s
     }
 }
 
-/// Whether a line (center or limit) keeps one value over a run of points, as
-/// [`constant`] judges it; a point without the line makes it vary.
-#[derive(Clone, Copy, Default)]
-struct ConstantLine {
-    first: Option<f64>,
-    varies: bool,
-}
-
-impl ConstantLine {
-    fn see(&mut self, v: Option<f64>) {
-        match (v, self.first) {
-            _ if self.varies => {}
-            (None, _) => self.varies = true,
-            (Some(x), None) => self.first = Some(x),
-            (Some(x), Some(f)) => self.varies = constant([f, x]).is_none(),
-        }
-    }
-    fn value(self) -> Option<f64> {
-        if self.varies { None } else { self.first }
-    }
+/// The value of a line (center or limit) that is the same at every point, judged as
+/// [`constant`] does (relative 1e-12 of the first point's value); `None` when it varies or
+/// some point has no such line. Parallel: stages of millions of points are common.
+fn constant_line(points: &[Point], line: impl Fn(&Point) -> Option<f64> + Sync) -> Option<f64> {
+    let first = line(points.first()?)?;
+    let tol = 1e-12 * first.abs().max(1e-300);
+    points.par_iter().with_min_len(1 << 14).all(|p| line(p).is_some_and(|x| (x - first).abs() <= tol)).then_some(first)
 }
 
 /// Assemble a panel: stage lines, and the Nelson tests restarted in each stage.
@@ -181,7 +165,7 @@ pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleS
     if rules.tests.is_empty() {
         return Vec::new();
     }
-    let series = Series::from_limits(points.iter().map(|p| (p.value, p.center, p.sigma, p.lcl, p.ucl)));
+    let series = Series::from_slice(points, |p| (p.value, p.center, p.sigma, p.lcl, p.ucl));
     let mut v = nelson::apply(&series, segments, rules);
     // `apply` numbers points by index; map back to the points' own numbers.
     for x in &mut v {
