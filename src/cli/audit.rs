@@ -79,7 +79,7 @@ pub fn run(args: &AuditArgs, ctx: &Ctx) -> Result<Output> {
     }
     doc["flag_count"] = json!(report.flags.len());
     let text = render(&report, &value_name, ctx.lang);
-    Ok(Output { json: doc, text, warnings })
+    Ok(Output::new(doc, text, warnings))
 }
 
 /// The audit options from the command line, validated.

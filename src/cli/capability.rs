@@ -87,7 +87,7 @@ pub fn run(args: &CapabilityArgs, ctx: &Ctx) -> Result<Output> {
         json["phase"] = serde_json::json!(column_name(&table, p)?);
     }
     let text = render::capability::text_report(&result, &sg.value_name, ctx.lang);
-    Ok(Output { json, text, warnings })
+    Ok(Output::new(json, text, warnings))
 }
 
 /// The analysis options from the command line.

@@ -1,7 +1,7 @@
 //! `qce chart KIND FILE ...`: control charts.
 
 use super::common::{column_name, excluded_warning, InputArgs, LayoutArgs};
-use super::{Ctx, Output};
+use super::{Ctx, JsonStream, Output};
 use crate::dataset::{subgroups, LayoutSpec};
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
@@ -122,23 +122,31 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     if let Some(out) = &args.out {
         crate::render::control::draw(&result, &ChartStyle { title: title.clone(), lang: ctx.lang }, out)?;
     }
-    // The JSON tree of a 2-million-point chart is large: build only the document asked for.
-    let (json, text) = if ctx.json {
-        let mut json = serde_json::to_value(&result).map_err(|e| QceError::analysis(format!("cannot serialise the chart: {e}")))?;
-        json["column"] = serde_json::json!(column);
-        if let Some(p) = &args.layout.phase {
-            json["phase"] = serde_json::json!(column_name(&table, p)?);
-        }
-        json["title"] = serde_json::json!(title);
-        if let Some(out) = &args.out {
-            json["out"] = serde_json::json!(out.display().to_string());
-        }
-        (json, String::new())
-    } else {
-        (serde_json::Value::Null, render_text(&result, &title, args.out.as_deref(), ctx.lang))
-    };
+    // The JSON of a 2-million-point chart is ≈ 1 GB of text: it is streamed to stdout, never
+    // built as a tree (`JsonStream`); the human text is built only when asked for.
+    if ctx.json {
+        let phase = args.layout.phase.as_deref().map(|p| column_name(&table, p)).transpose()?;
+        let out = args.out.as_ref().map(|o| o.display().to_string());
+        let doc = ChartDocument { chart: result, column, phase, title, out };
+        return Ok(Output { stream: Some(JsonStream::new(doc)), ..Output::new(serde_json::Value::Null, String::new(), warnings) });
+    }
+    let text = render_text(&result, &title, args.out.as_deref(), ctx.lang);
     super::common::drop_in_background(result);
-    Ok(Output { json, text, warnings })
+    Ok(Output::new(serde_json::Value::Null, text, warnings))
+}
+
+/// The `--json` document of `qce chart`: the chart (CONTRACT.md `chart`) and the extension
+/// keys `column`, `phase`, `title`, `out`.
+#[derive(serde::Serialize)]
+struct ChartDocument {
+    #[serde(flatten)]
+    chart: ChartResult,
+    column: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phase: Option<String>,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    out: Option<String>,
 }
 
 fn list(items: &[String]) -> String {

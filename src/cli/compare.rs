@@ -72,7 +72,7 @@ pub fn run(args: &CompareArgs, ctx: &Ctx) -> Result<Output> {
     }
     let (c, warnings) = compare(args, ctx.lang, args.out.as_deref())?;
     let json = serde_json::to_value(&c).map_err(|e| QceError::analysis(format!("cannot serialise the comparison: {e}")))?;
-    Ok(Output { json, text: render_text(&c, ctx.lang), warnings })
+    Ok(Output::new(json, render_text(&c, ctx.lang), warnings))
 }
 
 /// Run one contract command (argv without the program name) and return its JSON document.
@@ -80,7 +80,7 @@ pub(crate) fn run_sub(argv: &[String], lang: Lang) -> Result<Value> {
     let cli = <super::Cli as clap::Parser>::try_parse_from(std::iter::once("qce".to_string()).chain(argv.iter().cloned()))
         .map_err(|e| QceError::usage(format!("qce {}: {}", argv.join(" "), e.to_string().trim())))?;
     let ctx = Ctx { lang, json: true };
-    Ok(super::dispatch(cli.command, &ctx)?.json)
+    super::dispatch(cli.command, &ctx)?.into_json()
 }
 
 /// Run a contract command that also draws a chart to `out` (when given). When only the

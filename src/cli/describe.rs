@@ -43,7 +43,7 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
         let mut doc = serde_json::to_value(&s).unwrap_or_default();
         doc["column"] = json!(col.name);
         let text = render(&[(col.name.clone(), s)], ctx.lang);
-        return Ok(Output { json: doc, text, warnings });
+        return Ok(Output::new(doc, text, warnings));
     };
     let keys = table.keys(by)?;
     let mut groups: Vec<Vec<f64>> = vec![Vec::new(); keys.names.len()];
@@ -76,7 +76,7 @@ pub fn run(args: &DescribeArgs, ctx: &Ctx) -> Result<Output> {
         })
         .collect();
     let text = render(&rows, ctx.lang);
-    Ok(Output { json: json!({"column": col.name, "group": keys.name, "groups": docs}), text, warnings })
+    Ok(Output::new(json!({"column": col.name, "group": keys.name, "groups": docs}), text, warnings))
 }
 
 /// Groups shown in the terminal table; the JSON always holds every group.

@@ -52,7 +52,7 @@ pub fn run(args: &InspectArgs, ctx: &Ctx) -> Result<Output> {
         "columns": columns.iter().map(column_json).collect::<Vec<_>>(),
     });
     let text = render(&table, &columns, ctx.lang);
-    Ok(Output { json, text, warnings: vec![] })
+    Ok(Output::new(json, text, vec![]))
 }
 
 /// Problem cells of a column (blanks, error cells, bad text) in row order.

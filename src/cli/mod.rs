@@ -32,12 +32,63 @@ pub struct Ctx {
 /// What a command produces: the JSON document, the human text, and warnings for stderr.
 #[derive(Debug, Default)]
 pub struct Output {
-    /// The `--json` document.
+    /// The `--json` document (unless `stream` holds it).
     pub json: serde_json::Value,
+    /// A `--json` document too large for a tree, written straight to stdout instead of `json`.
+    pub stream: Option<JsonStream>,
     /// Human-readable output for the terminal.
     pub text: String,
     /// Warnings (excluded cells, assumptions), printed to stderr in both modes.
     pub warnings: Vec<String>,
+}
+
+/// A `--json` document serialised straight to its writer, never built as a `serde_json::Value`:
+/// a chart of two million subgroups is ≈ 1 GB of JSON text, and its tree would take several
+/// times that in memory and most of the run's time.
+pub struct JsonStream(Box<dyn Document>);
+
+/// What a [`JsonStream`] can do with the document it holds.
+trait Document {
+    fn write(&self, w: &mut dyn std::io::Write) -> serde_json::Result<()>;
+    fn value(&self) -> serde_json::Result<serde_json::Value>;
+}
+
+impl<T: serde::Serialize> Document for T {
+    fn write(&self, w: &mut dyn std::io::Write) -> serde_json::Result<()> {
+        serde_json::to_writer_pretty(w, self)
+    }
+    fn value(&self) -> serde_json::Result<serde_json::Value> {
+        serde_json::to_value(self)
+    }
+}
+
+impl JsonStream {
+    /// Hold `doc` to be written when the command's output is printed.
+    pub fn new<T: serde::Serialize + 'static>(doc: T) -> Self {
+        JsonStream(Box::new(doc))
+    }
+}
+
+impl std::fmt::Debug for JsonStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonStream")
+    }
+}
+
+impl Output {
+    /// A command's output with its JSON document as a tree.
+    pub fn new(json: serde_json::Value, text: String, warnings: Vec<String>) -> Self {
+        Output { json, stream: None, text, warnings }
+    }
+
+    /// The JSON document as a tree, wherever it is held (`compare` reads the documents of the
+    /// commands it runs this way).
+    pub fn into_json(self) -> Result<serde_json::Value> {
+        match self.stream {
+            Some(doc) => doc.0.value().map_err(|e| QceError::analysis(format!("cannot serialise the result: {e}"))),
+            None => Ok(self.json),
+        }
+    }
 }
 
 const ABOUT: &str = "qce: statistical evidence of quality improvement from before/after measurement files\n\
@@ -159,12 +210,14 @@ fn emit(out: &Output, ctx: &Ctx) {
     for w in &out.warnings {
         eprintln!("{} {w}", ctx.lang.t("警告：", "warning:"));
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = if ctx.json {
-        writeln!(stdout, "{}", serde_json::to_string_pretty(&out.json).unwrap_or_else(|_| "{}".into()))
-    } else {
-        write!(stdout, "{}", out.text)
+    // Buffered: stdout alone flushes at every line end, and pretty JSON is many lines.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let _ = match (&out.stream, ctx.json) {
+        (Some(doc), true) => doc.0.write(&mut stdout).map_err(std::io::Error::from).and_then(|()| writeln!(stdout)),
+        (None, true) => writeln!(stdout, "{}", serde_json::to_string_pretty(&out.json).unwrap_or_else(|_| "{}".into())),
+        (_, false) => write!(stdout, "{}", out.text),
     };
+    let _ = stdout.flush();
 }
 
 fn report_error(err: &QceError, json: bool) -> i32 {
@@ -178,4 +231,29 @@ fn report_error(err: &QceError, json: bool) -> i32 {
 /// The error of a command whose issue has not landed yet (exit 4, as agreed in issue 2).
 pub fn not_implemented(what: &str) -> QceError {
     QceError::analysis(format!("'{what}' is not implemented yet in this version of qce."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Doc {
+        name: &'static str,
+        values: Vec<f64>,
+        missing: Option<f64>,
+    }
+
+    #[test]
+    fn a_streamed_document_is_the_tree_it_replaces() {
+        let doc = || Doc { name: "改进前", values: vec![1.5, f64::NAN, -0.0, 1e-300], missing: None };
+        let tree = serde_json::to_value(doc()).unwrap();
+        let stream = JsonStream::new(doc());
+        let mut text = Vec::new();
+        stream.0.write(&mut text).unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&text).unwrap(), tree);
+        let out = Output { stream: Some(stream), ..Output::new(serde_json::Value::Null, String::new(), vec![]) };
+        assert_eq!(out.into_json().unwrap(), tree);
+        assert_eq!(tree["values"][1], serde_json::Value::Null, "NaN is written as null, as the contract's missing values");
+    }
 }

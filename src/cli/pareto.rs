@@ -127,7 +127,7 @@ pub fn run(args: &ParetoArgs, ctx: &Ctx) -> Result<Output> {
     if let Some(path) = &args.out {
         json["chart"] = json!(path.display().to_string());
     }
-    Ok(Output { json, text, warnings })
+    Ok(Output::new(json, text, warnings))
 }
 
 fn stage_tally(names: &[String], codes: &[Option<u32>], phases: &[Option<u32>], stage: u32, counts: Option<&[f64]>, skipped: &mut usize) -> (Vec<String>, Vec<f64>) {

@@ -74,7 +74,7 @@ pub(crate) fn finish(report: &Report, index: &Path, warnings: Vec<String>, lang:
         text += &format!("{}\n{}\n", lang.t("未能完成的分析：", "Analyses that could not run:"), failed.join("\n"));
     }
     let json = json!({"index_html": index.display().to_string(), "report_json": index.with_file_name("report.json").display().to_string(), "goal": g});
-    Output { json, text, warnings }
+    Output::new(json, text, warnings)
 }
 
 fn default_out(project: &Path) -> PathBuf {

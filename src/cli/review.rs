@@ -67,7 +67,7 @@ pub fn run(args: &ReviewArgs, ctx: &Ctx) -> Result<Output> {
         "rows": rows,
     });
     let text = render(&rows, &html_path, &csv_path, ctx.lang);
-    Ok(Output { json, text, warnings })
+    Ok(Output::new(json, text, warnings))
 }
 
 fn render(rows: &[ReviewRow], html: &Path, csv: &Path, lang: Lang) -> String {

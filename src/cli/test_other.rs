@@ -252,7 +252,7 @@ fn mann_whitney(args: &TestArgs, s: &Settings) -> Result<Output> {
         (&ci_label, format!("[{}, {}]", fmt_num(r.ci[0]), fmt_num(r.ci[1]))),
     ]);
     text = format!("{text}\n{conclusion}\n");
-    Ok(Output { json: d, text, warnings })
+    Ok(Output::new(d, text, warnings))
 }
 
 fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
@@ -338,7 +338,7 @@ fn wilcoxon(args: &TestArgs, s: &Settings) -> Result<Output> {
         (&ci_label, format!("[{}, {}]", fmt_num(r.ci[0]), fmt_num(r.ci[1]))),
     ]);
     text = format!("{text}\n{conclusion}\n");
-    Ok(Output { json: d, text, warnings })
+    Ok(Output::new(d, text, warnings))
 }
 
 fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
@@ -391,7 +391,7 @@ fn kruskal(args: &TestArgs, s: &Settings) -> Result<Output> {
     let mut text = format!("{}\n\n{}", s.lang.t("Kruskal-Wallis 检验", "Kruskal-Wallis test"), t.render());
     text += &kv_table(&[("H", fmt_num(Some(r.h))), ("df", r.df.to_string()), ("p", fmt_num(Some(r.p_value)))]);
     text = format!("{text}\n{conclusion}\n");
-    Ok(Output { json: d, text, warnings })
+    Ok(Output::new(d, text, warnings))
 }
 
 fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
@@ -531,7 +531,7 @@ fn chisq(args: &TestArgs, s: &Settings) -> Result<Output> {
     }
     text += &kv_table(&rows);
     text = format!("{text}\n{conclusion}\n");
-    Ok(Output { json: d, text, warnings })
+    Ok(Output::new(d, text, warnings))
 }
 
 /// Parse `--counts X1/N1,X2/N2`.
@@ -660,7 +660,7 @@ fn prop2(args: &TestArgs, s: &Settings) -> Result<Output> {
         (s.lang.t("每组样本量（90% 功效）", "n per group for 90% power"), r.n_per_group_90.map_or("*".into(), |n| n.to_string())),
     ]);
     text = format!("{text}\n{conclusion}\n");
-    Ok(Output { json: d, text, warnings })
+    Ok(Output::new(d, text, warnings))
 }
 
 fn poisson2(args: &TestArgs, s: &Settings) -> Result<Output> {
@@ -721,5 +721,5 @@ fn poisson2(args: &TestArgs, s: &Settings) -> Result<Output> {
         ("p", fmt_num(Some(r.p_value))),
     ]);
     text = format!("{text}\n{conclusion}\n");
-    Ok(Output { json: d, text, warnings })
+    Ok(Output::new(d, text, warnings))
 }

@@ -41,7 +41,7 @@ pub fn run(args: &TestArgs, ctx: &Ctx) -> Result<Output> {
         "anova" => run_anova(args, &table, s, &mut warnings)?,
         other => return Err(QceError::usage(format!("test '{other}' is not handled here"))),
     };
-    Ok(Output { json, text, warnings })
+    Ok(Output::new(json, text, warnings))
 }
 
 // ---------------------------------------------------------------------------------------
