@@ -17,8 +17,13 @@ const AREAS: &[&str] = &["describe", "chart", "capability", "pareto", "test", "n
 /// Cases believed wrong: (id, reason). Empty: every case is expected to pass.
 const KNOWN_WRONG: &[(&str, &str)] = &[];
 
+/// ../shared/reference/cases beside the repository; a git worktree one level deeper
+/// (e.g. /work/wt/NAME beside /work/main) finds it at ../../shared.
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/cases")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let near = root.join("../shared/reference/cases");
+    let far = root.join("../../shared/reference/cases");
+    if !near.is_dir() && far.is_dir() { far } else { near }
 }
 
 /// The repository's own extra cases (all areas, any depth).
