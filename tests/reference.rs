@@ -1,6 +1,8 @@
 //! Runs the independent reference cases of ../shared/reference/cases (R, scipy, NIST StRD)
 //! against the real `qce` binary: the same case format and matching rules as
-//! ../shared/reference/run.py, in Rust, so `cargo test` needs no Python.
+//! ../shared/reference/run.py, in Rust, so `cargo test` needs no Python. It also runs every
+//! case under fixtures/reference-extra/cases (new data, same format; fixtures/reference-extra/README.md
+//! says how they were produced).
 //!
 //! Each area joins `AREAS` when its issue lands. A case believed wrong may be listed in
 //! `KNOWN_WRONG` with the evidence; it is then still run and reported, never silently passed.
@@ -15,8 +17,18 @@ const AREAS: &[&str] = &["describe", "chart", "capability", "pareto", "test", "n
 /// Cases believed wrong: (id, reason). Empty: every case is expected to pass.
 const KNOWN_WRONG: &[(&str, &str)] = &[];
 
+/// ../shared/reference/cases beside the repository; a git worktree one level deeper
+/// (e.g. /work/wt/NAME beside /work/main) finds it at ../../shared.
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/cases")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let near = root.join("../shared/reference/cases");
+    let far = root.join("../../shared/reference/cases");
+    if !near.is_dir() && far.is_dir() { far } else { near }
+}
+
+/// The repository's own extra cases (all areas, any depth).
+fn extra_cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reference-extra/cases")
 }
 
 /// Follow a case path (`a.b[0]`, `a[*].b`, `a[key=v].b`), as run.py's `resolve`.
@@ -151,8 +163,24 @@ fn run_area(area: &str) {
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("cases dir").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
     files.sort();
+    run_files(&format!("reference/{area}"), &files);
+}
+
+/// Every `*.json` below `dir`, at any depth.
+fn json_files_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("cases dir readable").filter_map(Result::ok) {
+        let p = entry.path();
+        if p.is_dir() {
+            json_files_below(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+fn run_files(label: &str, files: &[PathBuf]) {
     let (mut passed, mut failed) = (0, Vec::new());
-    for f in &files {
+    for f in files {
         let (id, fails) = run_case(f);
         if fails.is_empty() {
             passed += 1;
@@ -163,8 +191,20 @@ fn run_area(area: &str) {
             }
         }
     }
-    eprintln!("reference/{area}: {passed} passed, {} failed checks", failed.len());
-    assert!(failed.is_empty(), "reference cases failed in {area}:\n{}", failed.join("\n"));
+    eprintln!("{label}: {passed} passed, {} failed checks", failed.len());
+    assert!(failed.is_empty(), "reference cases failed in {label}:\n{}", failed.join("\n"));
+}
+
+/// fixtures/reference-extra: every case of every area (they need neither R nor Python).
+#[test]
+fn reference_extra() {
+    let dir = extra_cases_dir();
+    assert!(dir.is_dir(), "extra cases not found at {}", dir.display());
+    let mut files = Vec::new();
+    json_files_below(&dir, &mut files);
+    files.sort();
+    assert!(files.len() >= 100, "only {} extra cases found under {}", files.len(), dir.display());
+    run_files("reference-extra", &files);
 }
 
 #[test]

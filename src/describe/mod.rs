@@ -114,7 +114,15 @@ fn moments(xs: &[f64], mean: f64) -> Moments {
         s4 += d2 * d2;
     }
     let n = xs.len() as f64;
-    Moments { m2: (s2 + c2 - s1 * s1 / n).max(0.0), m3: s3, m4: s4 }
+    // The computed mean is off by e = Σ(x−m)/n (at most half an ulp of m, which matters when
+    // the spread is tiny against the level, e.g. 1e8 + 0.01): move the sums of powers to the
+    // exact mean, Σ(d−e)³ = S3 − 3e·S2 + 2n·e³, Σ(d−e)⁴ = S4 − 4e·S3 + 6e²·S2 − 3n·e⁴
+    // (binomial expansion with S1 = n·e; the same shift as Chan–Golub–LeVeque's for S2).
+    let e = s1 / n;
+    let sq = s2 + c2;
+    let m3 = s3 - 3.0 * e * sq + 2.0 * n * e.powi(3);
+    let m4 = s4 - 4.0 * e * s3 + 6.0 * e * e * sq - 3.0 * n * e.powi(4);
+    Moments { m2: (sq - s1 * s1 / n).max(0.0), m3, m4: m4.max(0.0) }
 }
 
 /// Order statistics needed for the five-number summary.
@@ -198,6 +206,20 @@ mod tests {
         assert!(close(s.q3.unwrap(), 6.5, 1e-15));
         assert!(close(s.skewness.unwrap(), 0.8184875, 1e-6), "{:?}", s.skewness);
         assert!(close(s.kurtosis.unwrap(), 0.940625, 1e-6), "{:?}", s.kurtosis);
+    }
+
+    #[test]
+    fn skewness_and_kurtosis_do_not_depend_on_a_large_offset() {
+        // Shift invariance: 1e8 + k/1024 is exact in doubles, so the shifted sample has exactly
+        // the same skewness and kurtosis; an uncorrected computed mean (off by up to 7e-9 here)
+        // moved them by ~1e-6 relative.
+        let base: Vec<f64> = [3.0, 7.0, 1.0, 12.0, 5.0, 5.0, 9.0, 2.0, 30.0, 4.0, 6.0].iter().map(|k| k / 1024.0).collect();
+        let shifted: Vec<f64> = base.iter().map(|x| 1e8 + x).collect();
+        let (a, b) = (summarize(&base, 0), summarize(&shifted, 0));
+        let (sa, sb) = (a.skewness.unwrap_or(f64::NAN), b.skewness.unwrap_or(f64::NAN));
+        let (ka, kb) = (a.kurtosis.unwrap_or(f64::NAN), b.kurtosis.unwrap_or(f64::NAN));
+        assert!(close(sa, sb, 1e-10), "{sa} vs {sb}");
+        assert!(close(ka, kb, 1e-10), "{ka} vs {kb}");
     }
 
     #[test]
