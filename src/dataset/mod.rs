@@ -53,8 +53,9 @@ pub struct Subgroups {
     pub values: Vec<f64>,
     /// Subgroup boundaries into `values` (length = subgroups + 1).
     pub offsets: Vec<usize>,
-    /// Label of each subgroup (subgroup id, `--label` value, or 1-based number).
-    pub labels: Vec<Label>,
+    /// Label of each subgroup (subgroup id, `--label` value, or 1-based number); shared with
+    /// the chart results drawn from these subgroups (millions of labels are common).
+    pub labels: std::sync::Arc<[Label]>,
     /// File row (1-based) of the first row of each subgroup.
     pub first_rows: Vec<u64>,
     /// Stages, in order of first appearance; contiguous runs of subgroups.
@@ -147,7 +148,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         value_name: cols.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","),
         values: Vec::new(),
         offsets: vec![0],
-        labels: Vec::new(),
+        labels: std::sync::Arc::from([]),
         first_rows: Vec::new(),
         stages: Vec::new(),
         excluded,
@@ -265,7 +266,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         stage_idx.push(si);
     }
     out.offsets = keep_offsets;
-    out.labels = labels;
+    out.labels = labels.into();
     out.first_rows = rows;
     out.stages = stage_spans(&stage_idx, &stage_names)?;
     if out.values.is_empty() {

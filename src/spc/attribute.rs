@@ -23,7 +23,7 @@ pub struct AttributeData {
     /// Inspected items (p, np) or inspection units (u); 1 for c charts.
     pub sizes: Vec<f64>,
     /// x-axis labels.
-    pub labels: Vec<super::Label>,
+    pub labels: std::sync::Arc<[super::Label]>,
     /// File row of each subgroup (for messages).
     pub rows: Vec<u64>,
     /// Stages over the points.
@@ -103,7 +103,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
         violations,
         dispersion: None,
         statistic: opts.kind.as_str().replace("-laney", "'"),
-        labels: data.labels.as_slice().into(),
+        labels: data.labels.clone(),
     })
 }
 

@@ -70,7 +70,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
         stages.push(line);
     }
     let violations = if opts.rules.has(1) { beyond(&points, |p| p.value, |p| p.value) } else { Vec::new() };
-    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "ewma".into(), labels: sg.labels.as_slice().into() })
+    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "ewma".into(), labels: sg.labels.clone() })
 }
 
 /// Tabular CUSUM in data units: C⁺ᵢ = max(0, x̄ᵢ − (T + K) + C⁺ᵢ₋₁),
@@ -116,7 +116,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
         stages.push(line);
     }
     let violations = if opts.rules.has(1) { beyond(&points, |p| p.upper().unwrap_or(0.0), |p| p.lower().unwrap_or(0.0)) } else { Vec::new() };
-    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "cusum".into(), labels: sg.labels.as_slice().into() })
+    Ok(ChartResult { chart: opts.kind, sigma_method, stages, points, violations, dispersion: None, statistic: "cusum".into(), labels: sg.labels.clone() })
 }
 
 /// Test 1 on time-weighted charts: the upper statistic above UCL or the lower below LCL.

@@ -65,7 +65,7 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         violations: main.violations,
         dispersion: Some(disp),
         statistic: statistic.to_string(),
-        labels: sg.labels.as_slice().into(),
+        labels: sg.labels.clone(),
     })
 }
 
