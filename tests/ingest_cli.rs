@@ -451,3 +451,12 @@ fn second_table_on_the_sheet_is_named() {
     let v = assert_input_error(&["describe", &real("two_tables.csv"), "--value", "直径"], &["cell B7: '直径'", "Row 7 repeats the header", "second table"]);
     assert_eq!(v["error"]["row"], 7);
 }
+
+#[test]
+fn only_summary_like_rows_is_named_not_no_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("stats.csv");
+    std::fs::write(&path, "Statistic,Value\nMax,10\nMin,5\nMean,7\n").expect("write");
+    let v = assert_input_error(&["describe", path.to_str().unwrap_or_default(), "--value", "Value"], &["looks like a summary row", "A2 'Max'", "A4 'Mean'"]);
+    assert_eq!(v["error"]["cell"], "A2");
+}

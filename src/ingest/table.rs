@@ -1067,6 +1067,23 @@ pub(crate) fn from_grid(mut source: Source, grid: &[Vec<RawCell>], header: usize
     let data_rows: Vec<usize> = (body..grid.len()).filter(|&r| grid[r].iter().any(RawCell::is_filled) && !footers.iter().any(|f| f.0 == r)).collect();
     let skipped: Vec<SkippedRow> =
         footers.into_iter().map(|(r, c, text, reason)| SkippedRow { row: file_row(r), cell: cell_address(first_col + c, file_row(r)), text, reason }).collect();
+    if data_rows.is_empty() && !skipped.is_empty() {
+        let place = match &source.sheet {
+            Some(s) => format!("'{}', sheet '{s}'", source.file),
+            None => format!("'{}'", source.file),
+        };
+        let rows: Vec<String> = skipped.iter().take(5).map(|k| format!("{} '{}'", k.cell, k.text)).collect();
+        return Err(QceError::input(format!(
+            "{place}: every row below the header (row {}) looks like a summary row or a note ({}{}), so no data row is left. If these rows are data, rename their first cell (e.g. 'Max' as 'max value') or add a first column such as a sample number.",
+            file_row(header),
+            rows.join(", "),
+            if skipped.len() > 5 { ", …" } else { "" }
+        ))
+        .with_file(&source.file)
+        .with_sheet(source.sheet.clone())
+        .with_row(skipped[0].row)
+        .with_cell(&skipped[0].cell));
+    }
     let mut columns = Vec::with_capacity(width);
     let mut infos = Vec::with_capacity(width);
     for c in 0..width {
