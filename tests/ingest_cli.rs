@@ -320,3 +320,143 @@ proptest! {
         prop_assert_eq!(qce::ingest::parse_number(&text), Some(want));
     }
 }
+
+// ---- fixtures/real/: files as enterprises send them (written by fixtures/real/gen_real.py) ----
+
+fn real(name: &str) -> String {
+    fixture(&format!("real/{name}"))
+}
+
+#[test]
+fn summary_rows_and_notes_are_left_out_with_their_addresses() {
+    // rows 16 合计 (120.5) and 17 平均值 (10.04) would otherwise enter the statistics
+    let (code, v, err) = qce_json(&["describe", &real("summary_rows.xlsx"), "--value", "直径(mm)", "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["n"], 8, "{v}");
+    assert!(v["max"].as_f64().is_some_and(|m| m < 10.1), "{v}");
+    for needle in ["row 16 (A16 '合计', a summary row)", "row 17 (A17 '平均值'", "row 19 (A19 '备注：", "B7 '—'", "B8 'N/A'", "B9 '/'", "B13 '-'"] {
+        assert!(err.contains(needle), "warning should mention {needle:?}: {err}");
+    }
+    let (code, v, err) = qce_json(&["inspect", &real("summary_rows.xlsx"), "--lang", "zh"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["rows"], 12);
+    assert_eq!(v["skipped_rows"][0]["cell"], "A16");
+    assert_eq!(v["skipped_rows"][0]["reason"], "summary");
+    assert_eq!(v["skipped_rows"][2]["row"], 19);
+    assert_eq!(v["skipped_rows"][2]["reason"], "note");
+    // the header typed on two lines in its cell is one name
+    assert_eq!(v["columns"][1]["name"], "直径 (mm)");
+    assert!(err.contains("汇总行"), "zh warning by default: {err}");
+}
+
+#[test]
+fn pareto_total_row_is_not_a_category() {
+    let (code, v, err) = qce_json(&["pareto", &real("pareto_total.csv"), "--category", "缺陷类型", "--count", "数量"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["total"], 55.0, "{v}");
+    assert_eq!(v["categories"][0]["name"], "气孔");
+    assert_eq!(v["categories"].as_array().map(Vec::len), Some(4));
+    assert!(err.contains("A6") && err.contains("合  计"), "{err}");
+}
+
+#[test]
+fn csv_total_average_and_note_rows() {
+    let (code, v, err) = qce_json(&["describe", &real("total_rows.csv"), "--value", "Diameter", "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["n"], 4, "{v}");
+    assert_eq!(v["missing"], 0, "{v}");
+    assert!(close(&v["mean"], &serde_json::json!(10.025)), "{v}");
+    for needle in ["row 6 (A6 'Total'", "row 7 (A7 'Average'", "row 9 (A9 'Note: measured"] {
+        assert!(err.contains(needle), "{needle:?}: {err}");
+    }
+    let (code, v, err) = qce_json(&["chart", "i-mr", &real("total_rows.csv"), "--value", "Diameter"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["points"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn decimal_comma_with_point_thousands() {
+    let (code, v, err) = qce_json(&["describe", &real("euro.csv"), "--value", "Messwert"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(close(&v["max"], &serde_json::json!(1010.5)), "{v}");
+    assert!(close(&v["min"], &serde_json::json!(-2000.25)), "{v}");
+}
+
+#[test]
+fn hidden_sheet_is_not_the_default() {
+    let (code, v, err) = qce_json(&["inspect", &real("hidden_sheet.xlsx")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["sheet"], "Data");
+    assert_eq!(v["columns"][1]["name"], "value (B)");
+    // still readable when asked for, by name or number
+    let (code, v, _) = qce_json(&["describe", &real("hidden_sheet.xlsx"), "--sheet", "旧数据", "--value", "value"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["mean"], 99.0);
+    let (code, v, _) = qce_json(&["describe", &real("hidden_sheet.xlsx"), "--sheet", "2", "--value", "#1"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["n"], 1);
+    let v = assert_input_error(&["describe", &real("hidden_sheet.xlsx"), "--sheet", "nope", "--value", "x"], &["2 '旧数据' (hidden)", "3 'Data'"]);
+    assert_eq!(v["error"]["sheet"], "nope");
+}
+
+#[test]
+fn legacy_xls_addresses_and_dates() {
+    let (code, v, err) = qce_json(&["inspect", &real("legacy.xls")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["format"], "xls");
+    assert_eq!(v["header_row"], 3);
+    assert_eq!(v["columns"][1]["kind"], "date");
+    let v = assert_input_error(&["describe", &real("legacy.xls"), "--value", "直径"], &["'记录'", "cell C8", "'abc'", "--skip-bad"]);
+    assert_eq!(v["error"]["cell"], "C8");
+    assert_eq!(v["error"]["row"], 8);
+    let (code, v, err) = qce_json(&["describe", &real("legacy.xls"), "--value", "直径", "--skip-bad"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["n"], 7);
+}
+
+#[test]
+fn excel_unicode_text_is_utf16() {
+    let (code, v, err) = qce_json(&["inspect", &real("unicode_text.txt")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["encoding"], "UTF-16LE (BOM)");
+    assert_eq!(v["delimiter"], "\t");
+    let (code, v, err) = qce_json(&["describe", &real("unicode_text.txt"), "--value", "直径", "--by", "阶段"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["groups"][1]["name"], "改进后");
+    assert_eq!(v["groups"][1]["n"], 2);
+}
+
+#[test]
+fn header_over_two_rows() {
+    let (code, v, err) = qce_json(&["inspect", &real("two_row_header.xlsx")]);
+    assert_eq!(code, 0, "{err}");
+    let names: Vec<&str> = v["columns"].as_array().map(|c| c.iter().filter_map(|x| x["name"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(names, ["尺寸 直径", "尺寸 长度", "阶段"]);
+    assert_eq!(v["rows"], 8);
+    let (code, v, err) = qce_json(&["describe", &real("two_row_header.xlsx"), "--value", "尺寸 长度", "--by", "阶段"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["groups"][0]["n"], 4);
+    // the suggestion for the lower name alone
+    assert_input_error(&["describe", &real("two_row_header.xlsx"), "--value", "直径"], &["Did you mean '尺寸 直径'?"]);
+}
+
+#[test]
+fn text_column_error_names_cells_that_are_not_numbers() {
+    let v = assert_input_error(&["describe", &real("units_in_cells.csv"), "--value", "厚度"], &["column '厚度' holds text", "2 cells are numbers, 2 are not", "B3 '12.5 mm'", "B5 '¥1,234'"]);
+    assert_eq!(v["error"]["column"], "厚度");
+}
+
+#[test]
+fn second_table_on_the_sheet_is_named() {
+    let v = assert_input_error(&["describe", &real("two_tables.csv"), "--value", "直径"], &["cell B7: '直径'", "Row 7 repeats the header", "second table"]);
+    assert_eq!(v["error"]["row"], 7);
+}
+
+#[test]
+fn only_summary_like_rows_is_named_not_no_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("stats.csv");
+    std::fs::write(&path, "Statistic,Value\nMax,10\nMin,5\nMean,7\n").expect("write");
+    let v = assert_input_error(&["describe", path.to_str().unwrap_or_default(), "--value", "Value"], &["looks like a summary row", "A2 'Max'", "A4 'Mean'"]);
+    assert_eq!(v["error"]["cell"], "A2");
+}

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::ingest::{self, CellNote, CellProblem, LoadOptions, Table};
+use crate::ingest::{self, CellNote, CellProblem, LoadOptions, SkipReason, SkippedRow, Table};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -24,9 +24,22 @@ pub struct InputArgs {
 }
 
 impl InputArgs {
-    /// Load the file as a table.
+    /// Load the file as a table. Rows left out of the data (summary rows, notes below the
+    /// table) are remembered for a warning (see [`take_skipped_warnings`]).
     pub fn load(&self) -> Result<Table> {
-        ingest::load(&self.file, &LoadOptions { sheet: self.sheet.clone(), header_row: self.header_row, skip_bad: self.skip_bad })
+        let table = ingest::load(&self.file, &LoadOptions { sheet: self.sheet.clone(), header_row: self.header_row, skip_bad: self.skip_bad })?;
+        if !table.skipped_rows().is_empty() {
+            let place = match &table.source.sheet {
+                Some(s) => (table.source.file.clone(), Some(s.clone())),
+                None => (table.source.file.clone(), None),
+            };
+            if let Ok(mut v) = SKIPPED.lock() {
+                if !v.iter().any(|(p, _)| *p == place) {
+                    v.push((place, table.skipped_rows().to_vec()));
+                }
+            }
+        }
+        Ok(table)
     }
 }
 
@@ -47,6 +60,42 @@ pub struct LayoutArgs {
     pub phase: Option<String>,
 }
 
+/// Rows left out of the tables loaded so far, per (file, sheet).
+type SkippedOf = ((String, Option<String>), Vec<SkippedRow>);
+static SKIPPED: std::sync::Mutex<Vec<SkippedOf>> = std::sync::Mutex::new(Vec::new());
+
+/// The warnings about rows left out of the tables loaded so far (and forget them).
+pub fn take_skipped_warnings(lang: Lang) -> Vec<String> {
+    let taken = SKIPPED.lock().map(|mut v| std::mem::take(&mut *v)).unwrap_or_default();
+    taken.iter().map(|((file, sheet), rows)| skipped_rows_warning(file, sheet.as_deref(), rows, lang)).collect()
+}
+
+/// A warning naming the rows that were not read as data, e.g. "'a.xlsx', sheet 'S': 2 rows
+/// are not data and were left out: row 16 (A16 '合计', summary row), ...".
+pub fn skipped_rows_warning(file: &str, sheet: Option<&str>, rows: &[SkippedRow], lang: Lang) -> String {
+    let listed: Vec<String> = rows
+        .iter()
+        .take(10)
+        .map(|r| match (lang, r.reason) {
+            (Lang::Zh, SkipReason::Summary) => format!("第 {} 行（{} “{}”，汇总行）", r.row, r.cell, r.text),
+            (Lang::Zh, SkipReason::Note) => format!("第 {} 行（{} “{}”，表下说明）", r.row, r.cell, r.text),
+            (Lang::En, SkipReason::Summary) => format!("row {} ({} '{}', a summary row)", r.row, r.cell, r.text),
+            (Lang::En, SkipReason::Note) => format!("row {} ({} '{}', a note below the table)", r.row, r.cell, r.text),
+        })
+        .collect();
+    let more = if rows.len() > 10 { ", …" } else { "" };
+    match lang {
+        Lang::Zh => {
+            let place = sheet.map_or(format!("“{file}”"), |s| format!("“{file}”工作表“{s}”"));
+            format!("{place}中有 {} 行不是数据，未计入统计：{}{more}。若这些行确是数据，请改写该单元格的文字。", rows.len(), listed.join("、"))
+        }
+        Lang::En => {
+            let place = sheet.map_or(format!("'{file}'"), |s| format!("'{file}', sheet '{s}'"));
+            format!("{place}: {} rows are not data and were left out of the statistics: {}{more}. If such a row is data, change the text of that cell.", rows.len(), listed.join(", "))
+        }
+    }
+}
+
 /// A warning listing excluded cells, e.g. "column 厚度: 5 blank cells excluded (B3, B9, ...)".
 pub fn excluded_warning(column: &str, notes: &[CellNote], lang: Lang) -> Option<String> {
     if notes.is_empty() {
@@ -62,12 +111,12 @@ pub fn excluded_warning(column: &str, notes: &[CellNote], lang: Lang) -> Option<
     let more = if notes.len() > 10 { ", …" } else { "" };
     Some(match lang {
         Lang::Zh => format!(
-            "列“{column}”有 {} 个单元格未计入（空白 {blank}，错误值 {err}，非数字文本 {bad}）：{}{more}",
+            "列“{column}”有 {} 个单元格未计入（空白 {blank}，错误值或缺测标记 {err}，非数字文本 {bad}）：{}{more}",
             notes.len(),
             cells.join("、")
         ),
         Lang::En => format!(
-            "column '{column}': {} cells excluded ({blank} blank, {err} error values, {bad} non-numeric text): {}{more}",
+            "column '{column}': {} cells excluded ({blank} blank, {err} error values or missing marks, {bad} non-numeric text): {}{more}",
             notes.len(),
             cells.join(", ")
         ),

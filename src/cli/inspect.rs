@@ -14,7 +14,9 @@
 //!   (cells whose text does not fit the kind, e.g. `abc` in a number column),
 //!   `first_problem_cells` (up to 5 `{cell, text, problem}` in row order, problem = `blank`,
 //!   `error_cell` or `bad_text`), `first_blank_cells`, `first_error_cells`, `first_bad_cells`
-//!   (up to 5 addresses each).
+//!   (up to 5 addresses each);
+//! - `skipped_rows`: rows below the header not read as data, `{row, cell, text, reason}` with
+//!   reason `summary` (合计, 平均值, Total...) or `note` (备注：..., a line of text below the table).
 
 use super::common::InputArgs;
 use super::{Ctx, Output};
@@ -50,6 +52,7 @@ pub fn run(args: &InspectArgs, ctx: &Ctx) -> Result<Output> {
         "delimiter": table.source.delimiter.map(|d| d.to_string()),
         "rows": table.height(),
         "columns": columns.iter().map(column_json).collect::<Vec<_>>(),
+        "skipped_rows": table.skipped_rows(),
     });
     let text = render(&table, &columns, ctx.lang);
     Ok(Output::new(json, text, vec![]))

@@ -207,7 +207,7 @@ pub(crate) fn dispatch(command: Command, ctx: &Ctx) -> Result<Output> {
 
 fn emit(out: &Output, ctx: &Ctx) {
     use std::io::Write;
-    for w in &out.warnings {
+    for w in common::take_skipped_warnings(ctx.lang).iter().chain(&out.warnings) {
         eprintln!("{} {w}", ctx.lang.t("警告：", "warning:"));
     }
     // Buffered: stdout alone flushes at every line end, and pretty JSON is many lines.

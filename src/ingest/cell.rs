@@ -40,6 +40,10 @@ pub fn parse_number(text: &str) -> Option<f64> {
             s.push('.');
             continue;
         }
+        // with a decimal comma, points group thousands (1.010,5 is 1010.5)
+        if decimal_comma && ch == '.' {
+            continue;
+        }
         let c = match ch {
             '０'..='９' => char::from(b'0' + (ch as u32 - '０' as u32) as u8),
             '．' | '。' => '.',
@@ -60,11 +64,25 @@ pub fn parse_number(text: &str) -> Option<f64> {
 /// A single comma, no point, and not followed by exactly three digits (`10,5`, `0,25`) or
 /// after a lone 0 (`0,025`): the
 /// comma is a decimal comma, as written in much of Europe, not a thousands separator (which
-/// always groups three digits, `1,234`).
+/// always groups three digits, `1,234`). A single comma after points that group three digits
+/// each (`1.010,5`, `1.234.567,25`) is a decimal comma too.
 fn is_decimal_comma(t: &str) -> bool {
     let commas = t.matches([',', '，']).count();
-    if commas != 1 || t.contains(['.', '．']) {
+    if commas != 1 {
         return false;
+    }
+    if t.contains('．') {
+        return false;
+    }
+    if t.contains('.') {
+        let (int, frac) = t.split_once([',', '，']).unwrap_or((t, ""));
+        if frac.contains('.') {
+            return false; // 1,010.5: the comma groups thousands
+        }
+        let mut groups = int.split('.');
+        let lead = groups.next().unwrap_or("").trim().trim_start_matches(['-', '+', '－', '＋']);
+        let lead_ok = !lead.is_empty() && lead.len() <= 3 && lead.bytes().all(|b| b.is_ascii_digit());
+        return lead_ok && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
     }
     let after = t.rsplit([',', '，']).next().unwrap_or("");
     let before = t.split([',', '，']).next().unwrap_or("").trim().trim_start_matches(['-', '+', '－', '＋']);
@@ -81,6 +99,13 @@ pub fn is_error_text(t: &str) -> bool {
     )
 }
 
+/// Marks people type for "no value" in a number column: dashes, a slash, `N/A`, `NA`, and
+/// Minitab's `*`. Such a cell is missing (counted and listed with the error cells).
+pub fn is_missing_mark(t: &str) -> bool {
+    let t = t.trim();
+    matches!(t, "-" | "--" | "---" | "—" | "——" | "–" | "－" | "/" | "／" | "*" | "＊" | "\\" | "N/A" | "n/a" | "N/a" | "NA" | "na" | "N.A." | "n.a." | "NaN" | "nan" | "null" | "NULL" | "None")
+}
+
 /// What one cell's text is, before the column's type is known.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum CellClass {
@@ -88,7 +113,7 @@ pub(crate) enum CellClass {
     Blank,
     /// A number (value included).
     Number(f64),
-    /// An Excel error value written as text (`#N/A`).
+    /// An Excel error value written as text (`#N/A`), or a missing mark (`-`, `/`, `N/A`).
     Error,
     /// A date or date-time written as text.
     Date,
@@ -105,7 +130,7 @@ pub(crate) fn classify(text: &str) -> CellClass {
     if let Some(v) = parse_number(t) {
         return CellClass::Number(v);
     }
-    if t.starts_with('#') && is_error_text(t) {
+    if (t.starts_with('#') && is_error_text(t)) || is_missing_mark(t) {
         return CellClass::Error;
     }
     if parse_date_text(t).is_some() {
@@ -189,6 +214,9 @@ mod tests {
         assert_eq!(parse_number("1,025"), Some(1025.0)); // three digits: a thousands group
         assert_eq!(parse_number("74,0123"), Some(74.0123));
         assert_eq!(parse_number("1,234,567.5"), Some(1_234_567.5));
+        assert_eq!(parse_number("1.010,5"), Some(1010.5));
+        assert_eq!(parse_number("-1.234.567,25"), Some(-1_234_567.25));
+        assert_eq!(parse_number("1\u{a0}234,5"), Some(1234.5));
         assert_eq!(parse_number("abc"), None);
         assert_eq!(parse_number(""), None);
         assert_eq!(parse_number("inf"), None);
@@ -214,5 +242,8 @@ mod tests {
         assert_eq!(classify("2024/3/1"), CellClass::Date);
         assert_eq!(classify(""), CellClass::Blank);
         assert_eq!(classify("abc"), CellClass::Text);
+        for mark in ["-", "—", "/", "N/A", "NA", "*", " -- "] {
+            assert_eq!(classify(mark), CellClass::Error, "{mark}");
+        }
     }
 }

@@ -12,8 +12,10 @@ use std::path::Path;
 /// the row (a stray delimiter would otherwise shift values into the wrong column); trailing
 /// empty fields are ignored; a row with fewer fields has blanks in the missing columns.
 pub(crate) fn load(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::Table> {
-    if let Some(t) = super::fastcsv::open(path, shown, opts)? {
-        return Ok(t);
+    if fast_path_fits(path, opts) {
+        if let Some(t) = super::fastcsv::open(path, shown, opts)? {
+            return Ok(t);
+        }
     }
     let table = load_general(path, shown, opts)?;
     if table.height() == 0 {
@@ -24,6 +26,69 @@ pub(crate) fn load(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super
         .with_file(shown));
     }
     Ok(table)
+}
+
+/// Bytes of a file's start and end examined for rows the columnar path cannot leave out.
+const LOOK: u64 = 64 << 10;
+
+/// Whether the columnar fast path may read the file: no UTF-16 (zero bytes), and no summary
+/// rows or notes (see `table::footer_rows`) in its first and last lines, which only the general
+/// reader leaves out of the data. Unreadable files go to the fast path, which reports them.
+fn fast_path_fits(path: &Path, opts: &LoadOptions) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    use super::table::{footer_rows, SkipReason};
+    let Ok(mut f) = std::fs::File::open(path) else { return true };
+    let len = f.metadata().map_or(0, |m| m.len());
+    let mut head = Vec::new();
+    if (&mut f).take(LOOK).read_to_end(&mut head).is_err() {
+        return true;
+    }
+    if head.contains(&0) {
+        return false;
+    }
+    let rows = |bytes: &[u8], partial_first: bool, partial_last: bool| -> Vec<Vec<RawCell>> {
+        let text = String::from_utf8_lossy(bytes);
+        let mut lines: Vec<&str> = text.lines().collect();
+        if partial_first && !lines.is_empty() {
+            lines.remove(0);
+        }
+        if partial_last {
+            lines.pop();
+        }
+        let delim = sniff_delimiter(&text);
+        lines
+            .iter()
+            .map(|l| {
+                let fields = split_quoted(l, delim, false).0.into_iter().next().unwrap_or_default();
+                fields.into_iter().map(|f| if f.trim().is_empty() { RawCell::Empty } else { RawCell::Text(f) }).collect()
+            })
+            .collect()
+    };
+    let whole = len <= LOOK;
+    let head_rows = rows(head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head), false, !whole);
+    if head_rows.is_empty() {
+        return true;
+    }
+    let header = match opts.header_row {
+        Some(h) if h >= 1 && h <= head_rows.len() => h - 1,
+        _ => detect_header(&head_rows),
+    };
+    if super::table::sub_header(&head_rows, header) {
+        return false;
+    }
+    let found = footer_rows(&head_rows, header + 1);
+    if whole {
+        return found.is_empty();
+    }
+    // the start of a long file: summary rows only (its last lines are not the table's end)
+    if found.iter().any(|f| f.3 == SkipReason::Summary) {
+        return false;
+    }
+    let mut tail = Vec::new();
+    if f.seek(SeekFrom::Start(len - LOOK)).is_err() || f.read_to_end(&mut tail).is_err() {
+        return true;
+    }
+    footer_rows(&rows(&tail, true, false), 0).is_empty()
 }
 
 /// The general reader: decode the whole file, split records (quotes may span lines), type
@@ -46,7 +111,8 @@ fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::T
     };
     let filled = |r: &Vec<RawCell>| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1);
     let width = filled(&grid[header]);
-    if let Some(r) = (header + 1..grid.len()).find(|&r| filled(&grid[r]) > width) {
+    let footers = super::table::footer_rows(&grid, header + 1);
+    if let Some(r) = (header + 1..grid.len()).find(|&r| filled(&grid[r]) > width && !footers.iter().any(|f| f.0 == r)) {
         return Err(QceError::input(format!(
             "'{shown}', row {}: {} fields but the header (row {}) has {width} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",
             r + 1,
@@ -64,10 +130,29 @@ fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::T
 /// Rows below the header that set the table's width.
 const HEAD_ROWS: usize = 100;
 
-/// Decode bytes: UTF-8 (BOM stripped) when valid, else GB18030 (a superset of GBK).
+/// Decode bytes: UTF-16 with its BOM (Excel's "Unicode text" export: UTF-16LE, tabs), or
+/// without one when every other byte of the start is zero; UTF-8 (BOM stripped) when valid,
+/// else GB18030 (a superset of GBK).
 pub(crate) fn decode(bytes: &[u8]) -> (String, String) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8 (BOM)".into());
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return (encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16LE (BOM)".into());
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return (encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), "UTF-16BE (BOM)".into());
+    }
+    // text in UTF-8 or GBK has no zero byte; UTF-16 has one in every ASCII character
+    let head = &bytes[..bytes.len().min(1024) & !1];
+    let zeros_at = |k: usize| head.iter().skip(k).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let enough = |z: usize| head.len() >= 4 && z * 8 >= head.len() / 2;
+    if enough(odd) && even == 0 {
+        return (encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16LE".into());
+    }
+    if enough(even) && odd == 0 {
+        return (encoding_rs::UTF_16BE.decode_without_bom_handling(bytes).0.into_owned(), "UTF-16BE".into());
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), "UTF-8".into()),
@@ -184,5 +269,18 @@ mod tests {
         let (text, enc) = decode(&bytes);
         assert!(text.starts_with("直径"));
         assert_eq!(enc, "GB18030");
+    }
+
+    #[test]
+    fn decodes_utf16() {
+        let text = "直径\t阶段\r\n10.0\t改进前\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let with_bom = [&[0xFF, 0xFE][..], &le].concat();
+        assert_eq!(decode(&with_bom), (text.to_string(), "UTF-16LE (BOM)".to_string()));
+        let ascii: Vec<u8> = "x\ty\n1\t2\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&ascii).1, "UTF-16LE");
+        assert_eq!(decode(&le).0, text);
+        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(decode(&be).0, text);
     }
 }

@@ -17,8 +17,8 @@ mod parquet;
 mod sheet;
 mod table;
 
-pub use cell::{cell_address, column_letter, excel_serial_to_datetime, format_datetime, is_error_text, parse_date_text, parse_number};
-pub use table::{format_number, CellNote, CellProblem, ColumnInfo, ColumnKind, Keys, NumericColumn, RowMap, Runs, Source, Table, MAX_NOTES};
+pub use cell::{cell_address, column_letter, excel_serial_to_datetime, format_datetime, is_error_text, is_missing_mark, parse_date_text, parse_number};
+pub use table::{format_number, CellNote, CellProblem, ColumnInfo, ColumnKind, Keys, NumericColumn, RowMap, Runs, SkipReason, SkippedRow, Source, Table, MAX_NOTES};
 
 use crate::error::{QceError, Result};
 use std::path::Path;

@@ -6,7 +6,7 @@ use super::delimited::detect_header;
 use super::table::{from_grid, RawCell, Source};
 use super::{Format, LoadOptions, Table};
 use crate::error::{QceError, Result};
-use calamine::{open_workbook, Data, Ods, Range, Reader, Sheets, Xls, Xlsx};
+use calamine::{open_workbook, Data, Ods, Range, Reader, SheetVisible, Sheets, Xls, Xlsx};
 use std::path::Path;
 
 /// Read one sheet of a workbook.
@@ -25,7 +25,9 @@ pub(crate) fn load(path: &Path, shown: &str, format: Format, opts: &LoadOptions)
         _ => Sheets::Xlsx(open_workbook::<Xlsx<_>, _>(path).map_err(|e| invalid(e.to_string()))?),
     };
     let sheets = wb.sheet_names();
-    let listed = || sheets.iter().enumerate().map(|(i, s)| format!("{} '{s}'", i + 1)).collect::<Vec<_>>().join(", ");
+    // hidden sheets (lookup tables, old versions) are read only when asked for by --sheet
+    let hidden: Vec<bool> = sheets.iter().map(|n| wb.sheets_metadata().iter().any(|m| &m.name == n && m.visible != SheetVisible::Visible)).collect();
+    let listed = || sheets.iter().enumerate().map(|(i, s)| format!("{} '{s}'{}", i + 1, if hidden[i] { " (hidden)" } else { "" })).collect::<Vec<_>>().join(", ");
     let (name, range) = match &opts.sheet {
         Some(want) => {
             let w = want.trim();
@@ -41,7 +43,10 @@ pub(crate) fn load(path: &Path, shown: &str, format: Format, opts: &LoadOptions)
         }
         None => {
             let mut chosen = None;
-            for s in &sheets {
+            // visible sheets first; a hidden sheet only when no visible sheet holds data
+            let order = (0..sheets.len()).filter(|&i| !hidden[i]).chain((0..sheets.len()).filter(|&i| hidden[i]));
+            for i in order {
+                let s = &sheets[i];
                 let range = wb.worksheet_range(s).map_err(|e| invalid(e.to_string()))?;
                 if range.used_cells().any(|(_, _, c)| !matches!(c, Data::Empty)) {
                     chosen = Some((s.clone(), range));

@@ -7,7 +7,7 @@
 //! straight into `Vec<f64>`, so that a 10-million-row CSV never holds more than the one column
 //! an analysis asks for.
 
-use super::cell::{cell_address, classify, column_letter, excel_serial_to_datetime, format_datetime, parse_date_text, parse_number, CellClass};
+use super::cell::{cell_address, classify, column_letter, excel_serial_to_datetime, format_datetime, is_error_text, parse_date_text, parse_number, CellClass};
 use super::fastcsv::LazyCsv;
 use crate::label::Label;
 use crate::error::{QceError, Result};
@@ -242,6 +242,8 @@ pub struct Table {
     pub skip_bad: bool,
     names: Vec<String>,
     letters: Vec<String>,
+    /// Rows below the header not read as data (summary rows, notes below the table).
+    skipped: Vec<SkippedRow>,
     /// Known when read (spreadsheets, parquet) or with the first column read (large CSV).
     layout: OnceLock<Layout>,
     store: Store,
@@ -253,7 +255,13 @@ impl Table {
         if let Some(l) = layout {
             let _ = cell.set(l);
         }
-        Table { source, skip_bad, names, letters, layout: cell, store }
+        Table { source, skip_bad, names, letters, skipped: Vec::new(), layout: cell, store }
+    }
+
+    /// Rows below the header that were not read as data: summary rows (合计, 平均值, Total...)
+    /// and notes below the table, in file order.
+    pub fn skipped_rows(&self) -> &[SkippedRow] {
+        &self.skipped
     }
 
     fn layout(&self) -> &Layout {
@@ -411,6 +419,12 @@ impl Table {
         if let Some(i) = self.names.iter().position(|c| c.to_lowercase() == lower) {
             return Ok(i);
         }
+        // spaces and full-width forms aside (直径(mm) = 直径 (mm) = 直径（mm）), when that is unique
+        let key = loose_key(s);
+        let loose: Vec<usize> = self.names.iter().enumerate().filter(|(_, c)| loose_key(c) == key).map(|(i, _)| i).collect();
+        if let [i] = loose[..] {
+            return Ok(i);
+        }
         let closest = self
             .names
             .iter()
@@ -486,12 +500,17 @@ impl Table {
     /// The error for a column that cannot give numbers (text, dates, empty, bad cells).
     fn check_numeric(&self, i: usize, info: &ColumnInfo) -> Result<()> {
         if info.kind == ColumnKind::Text || info.kind == ColumnKind::Date {
-            let example = self
-                .texts(i)
-                .ok()
-                .and_then(|t| t.into_iter().enumerate().find_map(|(r, v)| v.map(|t| (r, t))))
-                .map(|(r, t)| format!(" (e.g. cell {} holds '{t}')", cell_address(self.col_pos(i), self.file_row(r))))
-                .unwrap_or_default();
+            let texts = self.texts(i).unwrap_or_default();
+            // the example is a cell that is not a number (a column of half numbers, half
+            // "12.5 mm", is text: name a cell to correct, not one of its numbers)
+            let numbers = texts.iter().flatten().filter(|t| parse_number(t).is_some()).count();
+            let odd = texts.iter().enumerate().filter_map(|(r, v)| v.as_ref().map(|t| (r, t))).filter(|(_, t)| parse_number(t).is_none());
+            let cells: Vec<String> = odd.take(3).map(|(r, t)| format!("{} '{t}'", cell_address(self.col_pos(i), self.file_row(r)))).collect();
+            let example = match (numbers, cells.is_empty()) {
+                (_, true) => String::new(),
+                (0, false) => format!(" (e.g. cell {})", cells[0]),
+                (n, false) => format!(" ({n} cells are numbers, {} are not, e.g. {})", info.count.saturating_sub(n), cells.join(", ")),
+            };
             let numeric = self.numeric_names();
             let advice = if numeric.is_empty() {
                 "No column of this table holds numbers: check the header row (--header-row N) and the delimiter.".to_string()
@@ -514,14 +533,17 @@ impl Table {
         let bad: Vec<&CellNote> = info.notes.iter().filter(|n| n.problem == CellProblem::BadText).collect();
         if let (Some(first), false) = (bad.first(), self.skip_bad) {
             let more = if info.bad > 1 { format!(" ({} more such cells: {})", info.bad - 1, list_cells(bad[1..].iter().map(|n| n.cell.as_str()), 8)) } else { String::new() };
+            // the header written again lower down: a second table on the same sheet
+            let advice = if loose_key(&first.text) == loose_key(&info.name) {
+                format!(
+                    "Row {} repeats the header: the data seem to hold a second table from there. Keep one table per sheet (move the second one to its own sheet or file), or pass --skip-bad to treat such cells as missing.",
+                    first.row
+                )
+            } else {
+                "Correct the cell, or pass --skip-bad to treat such cells as missing.".to_string()
+            };
             return Err(self
-                .err(format!(
-                    "{}, cell {}: '{}' is not a number (column '{}'){more}. Correct the cell, or pass --skip-bad to treat such cells as missing.",
-                    self.place(),
-                    first.cell,
-                    first.text,
-                    info.name
-                ))
+                .err(format!("{}, cell {}: '{}' is not a number (column '{}'){more}. {advice}", self.place(), first.cell, first.text, info.name))
                 .with_row(first.row)
                 .with_column(&info.name)
                 .with_cell(&first.cell));
@@ -583,7 +605,7 @@ impl Table {
                 None => None,
                 Some(s) => match parse_date_text(s).or_else(|| parse_number(s).and_then(excel_serial_to_datetime)) {
                     Some(d) => Some(d),
-                    None if super::cell::is_error_text(s) || self.skip_bad => None,
+                    None if super::cell::is_error_text(s) || super::cell::is_missing_mark(s) || self.skip_bad => None,
                     None => {
                         let cell = cell_address(self.col_pos(i), self.file_row(r));
                         return Err(self
@@ -668,6 +690,19 @@ pub fn format_number(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
 
+/// A header's text for a loose comparison: no white space, full-width ASCII forms (（）：Ａ１)
+/// as ASCII, lower case.
+fn loose_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn list_cells<'a>(cells: impl Iterator<Item = &'a str>, max: usize) -> String {
     let v: Vec<&str> = cells.collect();
     if v.len() <= max { v.join(", ") } else { format!("{}, …", v[..max].join(", ")) }
@@ -679,6 +714,152 @@ fn row_of(cell: &str) -> u64 {
 
 fn letter_index(letter: &str) -> usize {
     letter.bytes().fold(0usize, |acc, b| acc * 26 + (b - b'A') as usize + 1).saturating_sub(1)
+}
+
+/// Whether the row below the header `header` is a second header row: a header spread over two
+/// rows (a merged 尺寸 above 直径 and 长度, or a row of units under the names). It holds text
+/// only (no number, date, error or missing mark), directly below the header, and the next row
+/// has a number in a column where it has text.
+pub(crate) fn sub_header(grid: &[Vec<RawCell>], header: usize) -> bool {
+    let (Some(sub), Some(next)) = (grid.get(header + 1), grid.get(header + 2)) else { return false };
+    let texts: Vec<usize> = sub.iter().enumerate().filter(|(_, c)| c.is_filled()).map(|(i, _)| i).collect();
+    if texts.is_empty() || !sub.iter().all(|c| !c.is_filled() || matches!(c, RawCell::Text(t) if classify(t) == CellClass::Text)) {
+        return false;
+    }
+    let head = &grid[header];
+    // a row of labels under a header of labels: the sub-row must sit under the header's cells
+    // or fill the gaps of a merged header cell, not be a text data row of a text table
+    let under = texts.iter().all(|&c| head.get(c).is_some_and(RawCell::is_filled) || (0..c).rev().find_map(|k| head.get(k).filter(|h| h.is_filled())).is_some());
+    under && texts.iter().any(|&c| matches!(next.get(c).map(RawCell::class), Some(CellClass::Number(_))))
+}
+
+/// Names of a header spread over two rows: the upper cell (carried right over the blank cells of
+/// a merged cell), a space, the lower cell: 尺寸 直径, 尺寸 长度, 阶段.
+fn combined_header(upper: &[String], lower: &[RawCell]) -> Vec<String> {
+    let mut carried = String::new();
+    upper
+        .iter()
+        .enumerate()
+        .map(|(c, up)| {
+            let low = lower.get(c).map(RawCell::text).unwrap_or_default();
+            let up = if up.trim().is_empty() && !low.is_empty() { carried.clone() } else { up.trim().to_string() };
+            carried = up.clone();
+            match (up.is_empty(), low.is_empty()) {
+                (true, _) => low,
+                (false, true) => up,
+                (false, false) => format!("{up} {low}"),
+            }
+        })
+        .collect()
+}
+
+/// Why a row below the header is not read as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// A summary row: its first filled cell is 合计, 小计, 平均值, Total, Average, Max...
+    Summary,
+    /// A note below the table: 备注：..., 制表：..., or one line of text after a blank row.
+    Note,
+}
+
+/// A row left out of the data, with the cell that identifies it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedRow {
+    /// 1-based row as seen in the file.
+    pub row: u64,
+    /// Address of the identifying cell, e.g. `A16`.
+    pub cell: String,
+    /// Its text.
+    pub text: String,
+    /// Why the row is left out.
+    pub reason: SkipReason,
+}
+
+/// Labels of summary rows (compared without spaces, full-width forms, case or a final colon).
+const SUMMARY_LABELS: &[&str] = &[
+    "合计", "总计", "小计", "共计", "累计", "总和", "求和", "汇总", "平均", "平均值", "均值", "平均数", "最大", "最大值", "最小", "最小值", "极差", "标准差",
+    "方差", "中位数", "计数", "总数", "total", "totals", "grandtotal", "subtotal", "sum", "average", "avg", "mean", "max", "maximum", "min", "minimum", "range",
+    "stdev", "stddev", "std", "sd", "count", "median",
+];
+
+/// Starts of note lines below a table (compared as for [`SUMMARY_LABELS`]).
+const NOTE_STARTS: &[&str] = &[
+    "备注", "注:", "说明:", "注意:", "note:", "notes:", "remark", "制表", "审核", "批准", "编制", "检验员", "检验人", "测量员", "测量人", "记录人", "记录员",
+    "签字", "签名", "preparedby", "checkedby", "approvedby", "source:", "数据来源",
+];
+
+/// The rows of `grid` from index `first` on that are not data: summary rows anywhere (their
+/// first filled cell is a summary label such as 合计 or Total) and, at the bottom, notes (a
+/// first cell starting with 备注/注：/Note:..., or, after a blank row, a row of one text cell
+/// in a table of several columns). Returns (grid index, column index, text, reason).
+pub(crate) fn footer_rows(grid: &[Vec<RawCell>], first: usize) -> Vec<(usize, usize, String, SkipReason)> {
+    let several = grid.iter().skip(first).take(200).any(|r| r.iter().filter(|c| c.is_filled()).count() >= 2);
+    let label = |r: &[RawCell]| -> Option<(usize, String)> {
+        let c = r.iter().position(RawCell::is_filled)?;
+        match &r[c] {
+            RawCell::Text(t) => Some((c, t.trim().to_string())),
+            _ => None,
+        }
+    };
+    let is_summary = |t: &str| {
+        let k = loose_key(t);
+        let k = k.trim_end_matches(':');
+        SUMMARY_LABELS.contains(&k)
+    };
+    let is_note = |t: &str| {
+        let k = loose_key(t);
+        NOTE_STARTS.iter().any(|p| k.starts_with(p))
+    };
+    let mut out = Vec::new();
+    // one text cell, not a number, long or with a colon, and not a label used above
+    let lone_note = |row: &[RawCell], c: usize, t: &str| {
+        several
+            && row.iter().filter(|c| c.is_filled()).count() == 1
+            && parse_number(t).is_none()
+            && !is_error_text(t)
+            && (t.chars().count() >= 6 || t.contains([':', '：']))
+            && !grid[first..].iter().any(|r| matches!(r.get(c), Some(RawCell::Text(o)) if o.trim() == t && !std::ptr::eq(r.as_slice(), row)))
+    };
+    // the trailing block: from the bottom up, blank rows, summary rows and notes (at most 50)
+    let mut trailing_from = grid.len();
+    let mut r = grid.len();
+    let mut looked = 0;
+    while r > first && looked < 50 {
+        let row = &grid[r - 1];
+        if !row.iter().any(RawCell::is_filled) {
+            r -= 1;
+            continue;
+        }
+        looked += 1;
+        let Some((c, t)) = label(row) else { break };
+        if is_summary(&t) || is_note(&t) || lone_note(row, c, &t) {
+            r -= 1;
+            trailing_from = r;
+            continue;
+        }
+        break;
+    }
+    // a lone text line is a note only when a blank row separates it from the data
+    let gap_before = |i: usize| i > first && !grid[i - 1].iter().any(RawCell::is_filled);
+    let mut note_zone = false;
+    for (i, row) in grid.iter().enumerate().skip(first) {
+        let Some((c, t)) = label(row) else { continue };
+        if i >= trailing_from && gap_before(i) {
+            note_zone = true;
+        }
+        let reason = if is_summary(&t) {
+            Some(SkipReason::Summary)
+        } else if i >= trailing_from && (is_note(&t) || (note_zone && lone_note(row, c, &t))) {
+            Some(SkipReason::Note)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.push((i, c, t, reason));
+        }
+    }
+    out
 }
 
 /// One raw cell as a reader produced it, before typing.
@@ -848,14 +1029,15 @@ impl ColumnTally {
     }
 }
 
-/// Header names of a header row: trimmed text; `column N` when blank; duplicates get their
-/// column letter appended.
+/// Header names of a header row: trimmed text, line breaks inside the cell made one space;
+/// `column N` when blank; duplicates get their column letter appended.
 pub(crate) fn header_names(cells: &[String], first_col: usize) -> (Vec<String>, Vec<String>) {
     let mut names: Vec<String> = Vec::with_capacity(cells.len());
     let mut letters = Vec::with_capacity(cells.len());
     for (c, cell) in cells.iter().enumerate() {
         let letter = column_letter(first_col + c);
-        let mut name = cell.trim().to_string();
+        // a header typed on two lines in its cell (Alt+Enter: "直径\n(mm)") is one name
+        let mut name = cell.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ");
         if name.is_empty() {
             name = format!("column {}", c + 1);
         }
@@ -873,10 +1055,35 @@ pub(crate) fn header_names(cells: &[String], first_col: usize) -> (Vec<String>, 
 /// index of the header row. Fully blank rows below the header are skipped.
 pub(crate) fn from_grid(mut source: Source, grid: &[Vec<RawCell>], header: usize, first_row: u64, first_col: usize, skip_bad: bool) -> Result<Table> {
     let width = grid.iter().map(|r| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1)).max().unwrap_or(0);
-    let header_cells: Vec<String> = (0..width).map(|c| grid.get(header).and_then(|r| r.get(c)).map(RawCell::text).unwrap_or_default()).collect();
+    let mut header_cells: Vec<String> = (0..width).map(|c| grid.get(header).and_then(|r| r.get(c)).map(RawCell::text).unwrap_or_default()).collect();
+    let two_rows = sub_header(grid, header);
+    if two_rows {
+        header_cells = combined_header(&header_cells, &grid[header + 1]);
+    }
+    let body = header + 1 + usize::from(two_rows);
     let (names, letters) = header_names(&header_cells, first_col);
-    let data_rows: Vec<usize> = (header + 1..grid.len()).filter(|&r| grid[r].iter().any(RawCell::is_filled)).collect();
     let file_row = |r: usize| first_row + r as u64;
+    let footers = footer_rows(grid, body);
+    let data_rows: Vec<usize> = (body..grid.len()).filter(|&r| grid[r].iter().any(RawCell::is_filled) && !footers.iter().any(|f| f.0 == r)).collect();
+    let skipped: Vec<SkippedRow> =
+        footers.into_iter().map(|(r, c, text, reason)| SkippedRow { row: file_row(r), cell: cell_address(first_col + c, file_row(r)), text, reason }).collect();
+    if data_rows.is_empty() && !skipped.is_empty() {
+        let place = match &source.sheet {
+            Some(s) => format!("'{}', sheet '{s}'", source.file),
+            None => format!("'{}'", source.file),
+        };
+        let rows: Vec<String> = skipped.iter().take(5).map(|k| format!("{} '{}'", k.cell, k.text)).collect();
+        return Err(QceError::input(format!(
+            "{place}: every row below the header (row {}) looks like a summary row or a note ({}{}), so no data row is left. If these rows are data, rename their first cell (e.g. 'Max' as 'max value') or add a first column such as a sample number.",
+            file_row(header),
+            rows.join(", "),
+            if skipped.len() > 5 { ", …" } else { "" }
+        ))
+        .with_file(&source.file)
+        .with_sheet(source.sheet.clone())
+        .with_row(skipped[0].row)
+        .with_cell(&skipped[0].cell));
+    }
     let mut columns = Vec::with_capacity(width);
     let mut infos = Vec::with_capacity(width);
     for c in 0..width {
@@ -915,7 +1122,9 @@ pub(crate) fn from_grid(mut source: Source, grid: &[Vec<RawCell>], header: usize
     let rows = RowMap::Explicit(data_rows.iter().map(|&r| file_row(r)).collect());
     source.header_row = file_row(header) as usize;
     let layout = Layout { height: data_rows.len(), rows, error: None };
-    Ok(Table::new(source, names, letters, Some(layout), Store::Frame { df, columns: infos }, skip_bad))
+    let mut table = Table::new(source, names, letters, Some(layout), Store::Frame { df, columns: infos }, skip_bad);
+    table.skipped = skipped;
+    Ok(table)
 }
 
 /// Build a table from a polars frame read as is (parquet): the header is row 1, data rows
