@@ -6,7 +6,10 @@
 #
 # QCE_BINARY defaults to target/release/qce (build it with `cargo build --release`).
 # R's side runs only when Rscript and the qcc package are installed
-# (install.packages("qcc"); Debian has no r-cran-qcc package).
+# (install.packages("qcc"); Debian has no r-cran-qcc package). qcc 3.0 needs a one-line fix
+# to run at all on 2M subgroups: in stats.R(), `if (length(sizes == 1))` must read
+# `if (length(sizes) == 1)` (else it tries to allocate a 14901 GB vector). Figures measured
+# with it are in the README, "Performance".
 set -euo pipefail
 QCE=${1:-target/release/qce}
 K=${2:-2000000}
