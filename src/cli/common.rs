@@ -29,10 +29,7 @@ impl InputArgs {
     pub fn load(&self) -> Result<Table> {
         let table = ingest::load(&self.file, &LoadOptions { sheet: self.sheet.clone(), header_row: self.header_row, skip_bad: self.skip_bad })?;
         if !table.skipped_rows().is_empty() {
-            let place = match &table.source.sheet {
-                Some(s) => (table.source.file.clone(), Some(s.clone())),
-                None => (table.source.file.clone(), None),
-            };
+            let place = (table.source.file.clone(), table.source.sheet.clone());
             if let Ok(mut v) = SKIPPED.lock() {
                 if !v.iter().any(|(p, _)| *p == place) {
                     v.push((place, table.skipped_rows().to_vec()));

@@ -111,8 +111,14 @@ fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::T
     };
     let filled = |r: &Vec<RawCell>| r.iter().rposition(RawCell::is_filled).map_or(0, |p| p + 1);
     let width = filled(&grid[header]);
-    let footers = super::table::footer_rows(&grid, header + 1);
-    if let Some(r) = (header + 1..grid.len()).find(|&r| filled(&grid[r]) > width && !footers.iter().any(|f| f.0 == r)) {
+    // A row wider than the header is an error unless it is a summary row or a note; those are
+    // looked for (over the whole grid, as `from_grid` does again) only when such a row exists.
+    let wide = |r: &usize| filled(&grid[*r]) > width;
+    let ragged = (header + 1..grid.len()).find(wide).and_then(|_| {
+        let footers = super::table::footer_rows(&grid, header + 1);
+        (header + 1..grid.len()).filter(wide).find(|&r| !super::table::is_footer(&footers, r))
+    });
+    if let Some(r) = ragged {
         return Err(QceError::input(format!(
             "'{shown}', row {}: {} fields but the header (row {}) has {width} columns. Check that row for a stray delimiter ('{}') or a number written with a thousands separator without quotes, then save again.",
             r + 1,

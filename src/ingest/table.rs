@@ -38,6 +38,16 @@ pub struct Source {
     pub delimiter: Option<char>,
 }
 
+impl Source {
+    /// Where the data are, for messages: `'a.xlsx', sheet 'S'` or `'a.csv'`.
+    pub(crate) fn place(&self) -> String {
+        match &self.sheet {
+            Some(s) => format!("'{}', sheet '{s}'", self.file),
+            None => format!("'{}'", self.file),
+        }
+    }
+}
+
 /// What a column holds, inferred from its cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -392,10 +402,7 @@ impl Table {
     }
 
     fn place(&self) -> String {
-        match &self.source.sheet {
-            Some(s) => format!("'{}', sheet '{}'", self.source.file, s),
-            None => format!("'{}'", self.source.file),
-        }
+        self.source.place()
     }
 
     /// Find a column by header text (trimmed; exact, then case-insensitive) or `#N` (1-based).
@@ -792,7 +799,7 @@ const NOTE_STARTS: &[&str] = &[
 /// The rows of `grid` from index `first` on that are not data: summary rows anywhere (their
 /// first filled cell is a summary label such as 合计 or Total) and, at the bottom, notes (a
 /// first cell starting with 备注/注：/Note:..., or, after a blank row, a row of one text cell
-/// in a table of several columns). Returns (grid index, column index, text, reason).
+/// in a table of several columns). Returns (grid index, column index, text, reason), in row order.
 pub(crate) fn footer_rows(grid: &[Vec<RawCell>], first: usize) -> Vec<(usize, usize, String, SkipReason)> {
     let several = grid.iter().skip(first).take(200).any(|r| r.iter().filter(|c| c.is_filled()).count() >= 2);
     let label = |r: &[RawCell]| -> Option<(usize, String)> {
@@ -860,6 +867,11 @@ pub(crate) fn footer_rows(grid: &[Vec<RawCell>], first: usize) -> Vec<(usize, us
         }
     }
     out
+}
+
+/// Whether grid row `r` is one of `footers` ([`footer_rows`] lists them in row order).
+pub(crate) fn is_footer(footers: &[(usize, usize, String, SkipReason)], r: usize) -> bool {
+    footers.binary_search_by_key(&r, |f| f.0).is_ok()
 }
 
 /// One raw cell as a reader produced it, before typing.
@@ -1064,14 +1076,11 @@ pub(crate) fn from_grid(mut source: Source, grid: &[Vec<RawCell>], header: usize
     let (names, letters) = header_names(&header_cells, first_col);
     let file_row = |r: usize| first_row + r as u64;
     let footers = footer_rows(grid, body);
-    let data_rows: Vec<usize> = (body..grid.len()).filter(|&r| grid[r].iter().any(RawCell::is_filled) && !footers.iter().any(|f| f.0 == r)).collect();
+    let data_rows: Vec<usize> = (body..grid.len()).filter(|&r| grid[r].iter().any(RawCell::is_filled) && !is_footer(&footers, r)).collect();
     let skipped: Vec<SkippedRow> =
         footers.into_iter().map(|(r, c, text, reason)| SkippedRow { row: file_row(r), cell: cell_address(first_col + c, file_row(r)), text, reason }).collect();
     if data_rows.is_empty() && !skipped.is_empty() {
-        let place = match &source.sheet {
-            Some(s) => format!("'{}', sheet '{s}'", source.file),
-            None => format!("'{}'", source.file),
-        };
+        let place = source.place();
         let rows: Vec<String> = skipped.iter().take(5).map(|k| format!("{} '{}'", k.cell, k.text)).collect();
         return Err(QceError::input(format!(
             "{place}: every row below the header (row {}) looks like a summary row or a note ({}{}), so no data row is left. If these rows are data, rename their first cell (e.g. 'Max' as 'max value') or add a first column such as a sample number.",
