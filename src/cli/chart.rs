@@ -87,7 +87,9 @@ pub struct ChartArgs {
 pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
     let kind: ChartKind = args.kind.parse()?;
     let opts = options(args, kind)?;
+    let mut timing = super::common::Timing::start();
     let table = args.input.load()?;
+    timing.mark("open");
     let mut warnings = Vec::new();
     let result = if kind.is_attribute() {
         let data = attribute_data(args, &table, kind, ctx, &mut warnings)?;
@@ -106,6 +108,7 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
             label: args.label.clone(),
         };
         let sg = subgroups(&table, &spec)?;
+        timing.mark("subgroups");
         warnings.extend(excluded_warning(&sg.value_name, &sg.excluded, ctx.lang));
         if !sg.empty_subgroups.is_empty() {
             warnings.push(match ctx.lang {
@@ -117,10 +120,12 @@ pub fn run(args: &ChartArgs, ctx: &Ctx) -> Result<Output> {
         super::common::drop_in_background(sg);
         chart
     };
+    timing.mark("statistics");
     let column = LayoutSpec::values_from_arg(&args.layout.value).join(",");
     let title = args.title.clone().unwrap_or_else(|| default_title(kind, &column, ctx.lang));
     if let Some(out) = &args.out {
         crate::render::control::draw(&result, &ChartStyle { title: title.clone(), lang: ctx.lang }, out)?;
+        timing.mark("draw");
     }
     // The JSON of a 2-million-point chart is ≈ 1 GB of text: it is streamed to stdout, never
     // built as a tree (`JsonStream`); the human text is built only when asked for.

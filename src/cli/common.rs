@@ -134,3 +134,24 @@ pub(crate) fn drop_in_background<T: Send + 'static>(data: T) {
         // no thread available: the data are dropped here instead
     }
 }
+
+/// Phase timer for performance work: with `QCE_TIMING=1` in the environment each
+/// [`Timing::mark`] prints the time since the previous mark to stderr (README "Performance").
+pub(crate) struct Timing {
+    last: Option<std::time::Instant>,
+}
+
+impl Timing {
+    /// A timer that is active only when `QCE_TIMING` is set.
+    pub(crate) fn start() -> Timing {
+        Timing { last: std::env::var_os("QCE_TIMING").map(|_| std::time::Instant::now()) }
+    }
+    /// Print the time spent since the last mark under `phase` (no-op when inactive).
+    pub(crate) fn mark(&mut self, phase: &str) {
+        if let Some(t) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!("qce timing: {phase:<12} {:8.1} ms", (now - t).as_secs_f64() * 1e3);
+            self.last = Some(now);
+        }
+    }
+}
