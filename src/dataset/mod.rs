@@ -5,7 +5,7 @@
 
 pub use crate::label::Label;
 use crate::error::{QceError, Result};
-use crate::ingest::{CellNote, Keys, Runs, Table};
+use crate::ingest::{CellNote, Keys, NumericColumn, Runs, Table};
 use serde::Serialize;
 
 /// How the analysis wants the values grouped (the contract's layout options).
@@ -134,10 +134,14 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     let (cols, sub_keys) = match (spec.value.as_slice(), spec.subgroup.as_deref()) {
         ([v], Some(s)) => {
             let (col, runs) = table.numeric_with_runs(v, s)?;
+            if spec.phase.is_none() && spec.label.is_none() && whole_runs(&col, &runs) {
+                return Ok(runs_as_subgroups(table, col, runs));
+            }
             (vec![col], Some(runs))
         }
         _ => (spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>()?, None),
     };
+    let sub_codes = sub_keys.as_ref().map(Runs::codes);
     let height = table.height();
     let phase_keys = spec.phase.as_deref().map(|c| table.keys(c)).transpose()?;
     let label_keys = spec.label.as_deref().map(|c| table.keys(c)).transpose()?;
@@ -159,8 +163,8 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     let group_id = |r: usize| -> Option<u64> {
         if cols.len() > 1 {
             Some(r as u64)
-        } else if let Some(k) = &sub_keys {
-            k.codes[r].map(u64::from)
+        } else if let Some(k) = &sub_codes {
+            k[r].map(u64::from)
         } else {
             Some((r / spec.subgroup_size.unwrap_or(1)) as u64)
         }
@@ -168,10 +172,10 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     let mut current: Option<(Option<u32>, u64)> = None;
     // Per subgroup: the code of its label (into the label or subgroup column's names) and of its
     // stage; Strings are made once, at the end, for the subgroups kept.
-    let label_source = match (&label_keys, &sub_keys) {
-        (Some(k), _) => LabelSource::Keys(k),
-        (None, Some(r)) => LabelSource::Runs(r),
-        (None, None) => LabelSource::Numbers,
+    let label_source = match (&label_keys, &sub_keys, &sub_codes) {
+        (Some(k), _, _) => LabelSource::Keys(k),
+        (None, Some(r), Some(c)) => LabelSource::Runs(c, &r.labels),
+        _ => LabelSource::Numbers,
     };
     let mut label_code: Vec<Option<u32>> = Vec::new();
     let mut stage_code: Vec<Option<u32>> = Vec::new();
@@ -275,10 +279,38 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     Ok(out)
 }
 
-/// Where subgroup labels come from: `--label COL`, the subgroup column's runs, or numbers.
+/// Every row of one value column in a run and no value missing: then each run is a subgroup
+/// as it stands, with nothing to drop.
+fn whole_runs(col: &NumericColumn, runs: &Runs) -> bool {
+    use rayon::prelude::*;
+    runs.blanks.is_empty() && runs.height == col.values.len() && runs.starts.first() == Some(&0) && !col.values.par_iter().any(|v| v.is_nan())
+}
+
+/// The subgroups of [`whole_runs`]: run starts are the offsets, run labels the labels, one
+/// stage (the general loop of [`subgroups`] gives the same, row by row).
+fn runs_as_subgroups(table: &Table, col: NumericColumn, runs: Runs) -> Subgroups {
+    let k = runs.starts.len();
+    let first_rows = runs.starts.iter().map(|&r| table.file_row(r)).collect();
+    let mut offsets = runs.starts;
+    offsets.push(runs.height);
+    Subgroups {
+        value_name: col.name,
+        values: col.values,
+        offsets,
+        labels: runs.labels.into(),
+        first_rows,
+        stages: vec![StageSpan { name: "all".to_string(), start: 0, end: k }],
+        excluded: col.notes,
+        empty_subgroups: Vec::new(),
+        individuals: false,
+    }
+}
+
+/// Where subgroup labels come from: `--label COL`, the subgroup column's runs (run of each
+/// row, labels), or numbers.
 enum LabelSource<'a> {
     Keys(&'a Keys),
-    Runs(&'a Runs),
+    Runs(&'a [Option<u32>], &'a [Label]),
     Numbers,
 }
 
@@ -287,7 +319,7 @@ impl LabelSource<'_> {
     fn code(&self, r: usize) -> Option<u32> {
         match self {
             LabelSource::Keys(k) => k.codes[r],
-            LabelSource::Runs(k) => k.codes[r],
+            LabelSource::Runs(codes, _) => codes[r],
             LabelSource::Numbers => None,
         }
     }
@@ -295,7 +327,7 @@ impl LabelSource<'_> {
     fn label(&self, c: u32) -> Label {
         match self {
             LabelSource::Keys(k) => Label::from(&k.names[c as usize]),
-            LabelSource::Runs(k) => k.labels[c as usize].clone(),
+            LabelSource::Runs(_, labels) => labels[c as usize].clone(),
             LabelSource::Numbers => Label::number(c as usize + 1),
         }
     }

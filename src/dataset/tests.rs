@@ -103,16 +103,17 @@ fn subgroup_runs_of_a_large_file_match_the_keys() {
     for col in ["sample", "batch"] {
         let runs = t.runs(col).expect("runs");
         let keys = t.keys(col).expect("keys");
-        assert_eq!(runs.codes.len(), keys.codes.len());
+        let codes = runs.codes();
+        assert_eq!(codes.len(), keys.codes.len());
         // consecutive non-blank rows share a run exactly when they share a key
         let rows: Vec<usize> = (0..keys.codes.len()).filter(|&r| keys.codes[r].is_some()).collect();
         for w in rows.windows(2) {
             let same_key = keys.codes[w[0]] == keys.codes[w[1]];
-            let same_run = runs.codes[w[0]] == runs.codes[w[1]];
+            let same_run = codes[w[0]] == codes[w[1]];
             assert_eq!(same_key, same_run, "{col}: rows {} and {}", w[0], w[1]);
         }
         for &r in &rows {
-            let (k, c) = (keys.codes[r].unwrap_or(0), runs.codes[r].unwrap_or(0));
+            let (k, c) = (keys.codes[r].unwrap_or(0), codes[r].unwrap_or(0));
             assert_eq!(runs.labels[c as usize], keys.names[k as usize].as_str(), "{col}: row {r}");
         }
     }
@@ -134,4 +135,30 @@ fn blank_subgroup_cell_is_reported_and_leaves_the_rest_intact() {
     assert_eq!(sg.values, vec![1.0, 2.0, 4.0, 6.0]);
     let rows: Vec<u64> = sg.excluded.iter().map(|n| n.row).collect();
     assert!(rows.contains(&4) && rows.contains(&6), "{rows:?}");
+}
+
+/// The shortcut for one value column cut into whole runs (no stage, no label, nothing missing)
+/// gives the subgroups of the general row-by-row loop (run here by a one-stage phase column).
+#[test]
+fn whole_runs_shortcut_matches_the_row_loop() {
+    let mut csv = String::from("ph,sample,x\n");
+    for i in 0..90_000u32 {
+        let id = i / 5;
+        let cell = match (i % 5, id % 3) {
+            (2, 0) => format!("{id}.0"),
+            (_, 1) => format!("S-{id}"),
+            _ => id.to_string(),
+        };
+        csv.push_str(&format!("A,{cell},{}.{}\n", i % 17, i % 10));
+    }
+    let (t, _f) = table(&csv);
+    let quick = subgroups(&t, &LayoutSpec { subgroup: Some("sample".into()), ..spec("x") }).expect("layout");
+    let rows = subgroups(&t, &LayoutSpec { subgroup: Some("sample".into()), phase: Some("ph".into()), ..spec("x") }).expect("layout");
+    assert_eq!(quick.len(), 18_000);
+    assert_eq!(quick.offsets, rows.offsets);
+    assert_eq!(quick.labels, rows.labels);
+    assert_eq!(quick.first_rows, rows.first_rows);
+    assert_eq!(quick.values, rows.values);
+    assert_eq!((quick.stages.len(), quick.stages[0].end, quick.stages[0].name.as_str()), (1, 18_000, "all"));
+    assert!(quick.excluded.is_empty() && quick.empty_subgroups.is_empty() && !quick.individuals);
 }

@@ -2,28 +2,29 @@
 //!
 //! Opening a file reads its first lines (header detection, delimiter) and makes one
 //! structural pass over the body: lines, blank lines, ragged rows, UTF-8 validity. A column
-//! is parsed only when an analysis asks for it: the body is streamed in 4 MiB blocks, each
-//! block split at line boundaries into parts parsed in parallel (rayon) straight into
-//! `Vec<f64>` with `fast_float2`; only the exceptional cells (blank, Excel error, text) are
-//! noted with their addresses. The whole file is never held in memory, so a 10-million-row
-//! file costs the 80 MB of the one column asked for.
+//! is parsed only when an analysis asks for it: the body (memory-mapped, never copied) is
+//! split at line boundaries into parts parsed in parallel (rayon) straight into `Vec<f64>`;
+//! only the exceptional cells (blank, Excel error, text) are noted with their addresses. A
+//! 10-million-row file costs the 80 MB of the one column asked for, plus the file's pages in
+//! the page cache, which the mapping shares. The file must not be truncated while it is read
+//! (a mapped page past the new end would fault): qce never writes its inputs.
 //!
 //! Files this path does not handle (not UTF-8, a quoted field spanning lines, a header below
 //! the first 100 lines) go to the general reader ([`super::delimited`]).
 
 use super::cell::{classify, CellClass};
-use super::table::{header_names, Coder, ColumnInfo, ColumnTally, Layout, RawCell, RowMap, Source, Store, Table};
+use super::table::{header_names, Coder, ColumnInfo, ColumnTally, Layout, RawCell, RowMap, Runs, Source, Store, Table};
 use super::{Format, LoadOptions};
 use crate::error::{QceError, Result};
 use crate::label::Label;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-/// Bytes read per block.
-const BLOCK: usize = 4 << 20;
+/// Smallest part worth a thread of its own.
+const PART_MIN: usize = 256 << 10;
 /// Bytes of the file's start examined for the delimiter and the header.
 const PREFIX: usize = 256 << 10;
 /// Lines of the file's start examined for the header.
@@ -43,6 +44,25 @@ pub(crate) struct LazyCsv {
     first_row: u64,
     /// Number of columns.
     width: usize,
+    /// The file's bytes, mapped at the first pass and shared by the later ones.
+    bytes: OnceLock<Arc<FileBytes>>,
+}
+
+/// A file's bytes: mapped when the file can be (a regular file), else read into memory.
+#[derive(Debug)]
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
 }
 
 /// Open a delimited file on the fast path; `Ok(None)` when the general reader must do it.
@@ -97,6 +117,7 @@ pub(crate) fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Optio
         body_start: (start + offsets[header + 1]) as u64,
         first_row: header as u64 + 2,
         width,
+        bytes: OnceLock::new(),
     };
     let check = csv.precheck()?;
     if !check.utf8 {
@@ -267,20 +288,20 @@ impl LazyCsv {
 
     /// Parse column `i` as numbers: values (NaN = missing; empty when `want_values` is false)
     /// and the column's facts.
-    pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool, rows_hint: usize) -> Result<(Vec<f64>, ColumnInfo, Layout)> {
-        let mut acc = NumberAcc::new(if want_values { rows_hint } else { 0 });
+    pub(crate) fn numeric_pass(&self, i: usize, name: &str, letter: &str, want_values: bool) -> Result<(Vec<f64>, ColumnInfo, Layout)> {
+        let mut acc = NumberAcc::default();
         let layout = self.cell_pass([i], |len| NumberPart::new(want_values, len / 12), |p, n, [f]| p.cell(n, f), |p, row| acc.merge(p, row))?;
-        Ok((acc.values, acc.tally.into_info(name, letter), layout))
+        Ok((concat(acc.parts), acc.tally.into_info(name, letter), layout))
     }
 
     /// One pass for two columns: column `v` as numbers and column `k` cut into runs (the value
     /// and subgroup columns of a chart), each with its facts, and the file's layout.
-    pub(crate) fn numeric_runs_pass(&self, v: (usize, &str, &str), k: (usize, &str, &str), rows_hint: usize) -> Result<NumericRuns> {
-        let mut numbers = NumberAcc::new(rows_hint);
-        let mut runs = RunAcc::new(rows_hint);
+    pub(crate) fn numeric_runs_pass(&self, v: (usize, &str, &str), k: (usize, &str, &str)) -> Result<NumericRuns> {
+        let mut numbers = NumberAcc::default();
+        let mut runs = RunAcc::default();
         let layout = self.cell_pass(
             [v.0, k.0],
-            |len| (NumberPart::new(true, len / 12), RunPart::new(len / 12)),
+            |len| (NumberPart::new(true, len / 12), RunPart::default()),
             |(num, run), n, [fv, fk]| {
                 num.cell(n, fv);
                 run.cell(n, fk);
@@ -290,7 +311,7 @@ impl LazyCsv {
                 runs.merge(run, row);
             },
         )?;
-        let values = (numbers.values, numbers.tally.into_info(v.1, v.2));
+        let values = (concat(numbers.parts), numbers.tally.into_info(v.1, v.2));
         Ok(NumericRuns { values, runs: runs.finish(k.1, k.2), layout })
     }
 
@@ -397,11 +418,11 @@ impl LazyCsv {
     /// row, each run's label, the column's facts and the file's layout. No hashing: a cell is compared with the
     /// cell that opened the current run (bytes, then value when both are numbers), so 2 million
     /// subgroup ids cost one comparison each and no allocation for labels of up to 24 bytes.
-    pub(crate) fn runs_pass(&self, i: usize, name: &str, letter: &str, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<Label>, ColumnInfo, Layout)> {
-        let mut runs = RunAcc::new(rows_hint);
-        let layout = self.cell_pass([i], |len| RunPart::new(len / 8), |p, n, [f]| p.cell(n, f), |p, row| runs.merge(p, row))?;
-        let (codes, labels, info) = runs.finish(name, letter);
-        Ok((codes, labels, info, layout))
+    pub(crate) fn runs_pass(&self, i: usize, name: &str, letter: &str) -> Result<(Runs, ColumnInfo, Layout)> {
+        let mut runs = RunAcc::default();
+        let layout = self.cell_pass([i], |_| RunPart::default(), |p, n, [f]| p.cell(n, f), |p, row| runs.merge(p, row))?;
+        let (runs, info) = runs.finish(name, letter);
+        Ok((runs, info, layout))
     }
 
     /// Column `i` as trimmed texts (`None` for blank cells).
@@ -426,39 +447,46 @@ impl LazyCsv {
         Ok(out)
     }
 
-    /// Stream the body in blocks; split each block at line ends into parts processed in
-    /// parallel by `work` (which returns its result and its number of lines); `merge` gets the
-    /// results in file order with the file row of each part's first line.
-    fn for_parts<R: Send>(&self, work: impl Fn(&[u8]) -> (R, u64) + Sync, mut merge: impl FnMut(R, u64), lines: &mut u64) -> Result<()> {
+    /// The file's bytes (mapped once, then shared).
+    fn bytes(&self) -> Result<Arc<FileBytes>> {
+        if let Some(b) = self.bytes.get() {
+            return Ok(b.clone());
+        }
         let io_err = |e: std::io::Error| QceError::input(format!("cannot read '{}': {e}", self.shown)).with_file(&self.shown);
         let mut file = std::fs::File::open(&self.path).map_err(io_err)?;
-        file.seek(SeekFrom::Start(self.body_start)).map_err(io_err)?;
+        let regular = file.metadata().map(|m| m.is_file() && m.len() > 0).unwrap_or(false);
+        // SAFETY: the map is read-only and private to this process; qce never writes its
+        // inputs. Another program truncating the file while it is read would make a read past
+        // the new end fault (the module documentation says so), as with every mapped reader.
+        let mapped = if regular { unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok() } else { None };
+        let bytes = match mapped {
+            Some(m) => FileBytes::Mapped(m),
+            None => {
+                let mut v = Vec::new();
+                file.read_to_end(&mut v).map_err(io_err)?;
+                FileBytes::Read(v)
+            }
+        };
+        let bytes = Arc::new(bytes);
+        let _ = self.bytes.set(bytes.clone());
+        Ok(bytes)
+    }
+
+    /// Split the body at line ends into parts processed in parallel by `work` (which returns
+    /// its result and its number of lines); `merge` gets the results in file order with the
+    /// file row of each part's first line.
+    fn for_parts<R: Send>(&self, work: impl Fn(&[u8]) -> (R, u64) + Sync, mut merge: impl FnMut(R, u64), lines: &mut u64) -> Result<()> {
+        let bytes = self.bytes()?;
+        let body = bytes.get(self.body_start as usize..).unwrap_or(&[]);
+        // A few parts per thread, so that a thread that ends early takes another.
         let threads = rayon::current_num_threads().max(1);
-        let mut buf: Vec<u8> = vec![0; BLOCK];
-        let mut have = 0usize;
+        let n = (body.len() / PART_MIN).clamp(1, threads * 8);
+        let results: Vec<(R, u64)> = split_parts(body, n).par_iter().map(|p| work(p)).collect();
         let mut row = self.first_row;
-        loop {
-            if have == buf.len() {
-                buf.resize(buf.len() * 2, 0); // a line longer than the buffer
-            }
-            let got = read_full(&mut file, &mut buf[have..]).map_err(io_err)?;
-            let filled = have + got;
-            let eof = filled < buf.len();
-            let end = if eof { filled } else { memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |p| p + 1) };
-            if end > 0 {
-                let parts = split_parts(&buf[..end], if end < (256 << 10) { 1 } else { threads * 2 });
-                let results: Vec<(R, u64)> = parts.par_iter().map(|p| work(p)).collect();
-                for (r, n) in results {
-                    merge(r, row);
-                    row += n;
-                    *lines += n;
-                }
-                buf.copy_within(end..filled, 0);
-            }
-            have = filled - end;
-            if eof {
-                break;
-            }
+        for (r, n) in results {
+            merge(r, row);
+            row += n;
+            *lines += n;
         }
         Ok(())
     }
@@ -607,26 +635,48 @@ impl NumberPart {
 }
 
 /// A numeric column gathered over the parts, in file order.
+#[derive(Default)]
 struct NumberAcc {
-    values: Vec<f64>,
+    parts: Vec<Vec<f64>>,
     tally: ColumnTally,
 }
 
 impl NumberAcc {
-    fn new(capacity: usize) -> Self {
-        NumberAcc { values: Vec::with_capacity(capacity), tally: ColumnTally::default() }
-    }
     fn merge(&mut self, mut part: NumberPart, first_row: u64) {
-        self.values.extend_from_slice(&part.values);
+        self.parts.push(std::mem::take(&mut part.values));
         shift_rows(&mut part.tally, first_row);
         self.tally.merge(part.tally);
     }
 }
 
+/// The parts' values end to end, copied in parallel.
+fn concat(mut parts: Vec<Vec<f64>>) -> Vec<f64> {
+    if parts.len() == 1 {
+        return parts.pop().unwrap_or_default();
+    }
+    let total: usize = parts.iter().map(Vec::len).sum();
+    // zeroed memory comes from the system untouched: each page is written once, by the copy
+    let mut out = vec![0.0; total];
+    let mut slots: Vec<&mut [f64]> = Vec::with_capacity(parts.len());
+    let mut rest = out.as_mut_slice();
+    for p in &parts {
+        let (slot, tail) = rest.split_at_mut(p.len());
+        slots.push(slot);
+        rest = tail;
+    }
+    slots.into_par_iter().zip(parts.par_iter()).for_each(|(slot, p)| slot.copy_from_slice(p));
+    out
+}
+
 /// One column cut into runs of equal consecutive cells, in one part of the file.
+#[derive(Default)]
 struct RunPart {
-    /// Run of each data row (local run index), `None` for a blank cell.
-    codes: Vec<Option<u32>>,
+    /// Data rows seen.
+    rows: usize,
+    /// Local data row where each run opens.
+    starts: Vec<usize>,
+    /// Local data rows of blank cells.
+    blanks: Vec<usize>,
     runs: Vec<RunCell>,
     /// Bytes and class of the last cell of the current run.
     last_bytes: Vec<u8>,
@@ -635,16 +685,15 @@ struct RunPart {
 }
 
 impl RunPart {
-    fn new(capacity: usize) -> Self {
-        RunPart { codes: Vec::with_capacity(capacity), runs: Vec::new(), last_bytes: Vec::new(), last_class: None, tally: ColumnTally::default() }
-    }
     /// The cell of data row `n`: the same bytes as the last cell (or the same number) continue
     /// its run; anything else opens a new one. Blank cells belong to no run.
     fn cell(&mut self, n: u64, f: &[u8]) {
+        let row = self.rows;
+        self.rows += 1;
         let f = trim(f);
         if f.is_empty() {
             self.tally.add(n, CellClass::Blank, String::new);
-            self.codes.push(None);
+            self.blanks.push(row);
             return;
         }
         let class = match self.last_class {
@@ -654,6 +703,7 @@ impl RunPart {
                 let same_number = matches!((last, class), (Some(CellClass::Number(a)), CellClass::Number(b)) if a == b);
                 if !same_number {
                     self.runs.push(RunCell::new(f, class));
+                    self.starts.push(row);
                 }
                 self.last_bytes.clear();
                 self.last_bytes.extend_from_slice(f);
@@ -662,43 +712,56 @@ impl RunPart {
             }
         };
         self.tally.add(n, class, || String::from_utf8_lossy(f).into_owned());
-        self.codes.push(Some(self.runs.len().saturating_sub(1) as u32));
     }
 }
 
-/// Runs gathered over the parts: a run may go on across the boundary of two parts.
+/// Runs gathered over the parts (joined at the end, when every size is known): a run may go
+/// on across the boundary of two parts.
+#[derive(Default)]
 struct RunAcc {
-    codes: Vec<Option<u32>>,
-    runs: Vec<RunCell>,
+    parts: Vec<RunPart>,
     tally: ColumnTally,
 }
 
 impl RunAcc {
-    fn new(capacity: usize) -> Self {
-        RunAcc { codes: Vec::with_capacity(capacity), runs: Vec::new(), tally: ColumnTally::default() }
-    }
     fn merge(&mut self, mut part: RunPart, first_row: u64) {
-        let joined = matches!((self.runs.last(), part.runs.first()), (Some(a), Some(b)) if a.continues_with(b));
-        let base = self.runs.len() as u32 - u32::from(joined);
-        self.codes.extend(part.codes.iter().map(|c| c.map(|c| c + base)));
-        self.runs.extend(part.runs.into_iter().skip(usize::from(joined)));
-        shift_rows(&mut part.tally, first_row);
-        self.tally.merge(part.tally);
+        let mut tally = std::mem::take(&mut part.tally);
+        shift_rows(&mut tally, first_row);
+        self.tally.merge(tally);
+        self.parts.push(part);
     }
-    /// Codes, labels (numbers written shortest in a number column) and the column's facts.
-    fn finish(self, name: &str, letter: &str) -> (Vec<Option<u32>>, Vec<Label>, ColumnInfo) {
+    /// The runs (labels: numbers written shortest in a number column) and the column's facts.
+    fn finish(self, name: &str, letter: &str) -> (Runs, ColumnInfo) {
         let info = self.tally.into_info(name, letter);
         let numbers = info.kind == super::table::ColumnKind::Number;
-        let labels = self.runs.into_iter().map(|r| r.label(numbers)).collect();
-        (self.codes, labels, info)
+        // A part whose first run continues the last run before it skips that run.
+        let mut skip = Vec::with_capacity(self.parts.len());
+        let mut last: Option<&RunCell> = None;
+        for p in &self.parts {
+            skip.push(usize::from(matches!((last, p.runs.first()), (Some(a), Some(b)) if a.continues_with(b))));
+            last = p.runs.last().or(last);
+        }
+        let runs: usize = self.parts.iter().zip(&skip).map(|(p, s)| p.runs.len() - s).sum();
+        let blanks: usize = self.parts.iter().map(|p| p.blanks.len()).sum();
+        let mut out = Runs { name: name.to_string(), starts: Vec::with_capacity(runs), blanks: Vec::with_capacity(blanks), labels: Vec::new(), height: 0 };
+        let mut cells: Vec<RunCell> = Vec::with_capacity(runs);
+        for (p, s) in self.parts.into_iter().zip(skip) {
+            let base = out.height;
+            out.starts.extend(p.starts.iter().skip(s).map(|r| r + base));
+            out.blanks.extend(p.blanks.iter().map(|r| r + base));
+            cells.extend(p.runs.into_iter().skip(s));
+            out.height += p.rows;
+        }
+        out.labels = cells.into_par_iter().map(|r| r.label(numbers)).collect();
+        (out, info)
     }
 }
 
-/// What [`LazyCsv::numeric_runs_pass`] returns: (values, facts) of the value column, (codes,
-/// labels, facts) of the run column, and the file's layout.
+/// What [`LazyCsv::numeric_runs_pass`] returns: (values, facts) of the value column, (runs,
+/// facts) of the run column, and the file's layout.
 pub(crate) struct NumericRuns {
     pub(crate) values: (Vec<f64>, ColumnInfo),
-    pub(crate) runs: (Vec<Option<u32>>, Vec<Label>, ColumnInfo),
+    pub(crate) runs: (Runs, ColumnInfo),
     pub(crate) layout: Layout,
 }
 
@@ -724,20 +787,6 @@ impl RunCell {
             _ => self.text,
         }
     }
-}
-
-/// Read until the buffer is full or the file ends.
-fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match file.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// Split bytes into about `n` parts, each ending at a line end.
@@ -813,12 +862,53 @@ fn classify_bytes(f: &[u8]) -> CellClass {
     if t.is_empty() {
         return CellClass::Blank;
     }
+    if let Some(v) = plain_decimal(t) {
+        return CellClass::Number(v);
+    }
     if let Ok(v) = fast_float2::parse::<f64, _>(t) {
         if v.is_finite() {
             return CellClass::Number(v);
         }
     }
     classify(&String::from_utf8_lossy(t))
+}
+
+/// A plain decimal (`-12.345`: a sign, at most 15 significant digits, at most 22 after one
+/// point) by Clinger's fast path: the digits and the power of ten are exact doubles, so the
+/// one division rounds correctly (Clinger 1990, "How to read floating point numbers
+/// accurately", §4). `None` for anything else, which the full parser takes.
+fn plain_decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        b'+' => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.len() > 24 {
+        return None;
+    }
+    // `count`: significant digits (leading zeros do not count); `any`: a digit at all
+    let (mut m, mut point, mut count, mut any) = (0u64, None, 0usize, false);
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                if count == 15 {
+                    return None; // a 16th significant digit: m may pass 2^53
+                }
+                m = m * 10 + u64::from(c - b'0');
+                count += usize::from(m != 0);
+                any = true;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let frac = point.map_or(0, |p| digits.len() - p - 1);
+    if !any || count > 15 || frac > 22 {
+        return None;
+    }
+    let x = (m as i64) as f64 / POW10[frac]; // m < 10^15: exact either way, i64 converts in one instruction
+    Some(if neg { -x } else { x })
 }
 
 /// Field `i` of a line (empty when the line is shorter). Quoted fields are unquoted into
@@ -890,6 +980,36 @@ pub(crate) fn split_line(line: &[u8], delim: u8) -> Option<Vec<Cow<'_, str>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The fast path reads every plain decimal as the standard library does (correctly
+        /// rounded), and declines what it cannot read exactly.
+        #[test]
+        fn plain_decimals_match_the_full_parser(sign in "[-+]?", int in "0{0,3}[0-9]{0,16}", frac in "(\\.0{0,8}[0-9]{0,16})?") {
+            let text = format!("{sign}{int}{frac}");
+            if let Some(x) = plain_decimal(text.as_bytes()) {
+                let want: f64 = text.parse().expect("a decimal the standard parser reads");
+                proptest::prop_assert_eq!(x.to_bits(), want.to_bits(), "{}", text);
+            } else {
+                let digits = text.trim_start_matches(['-', '+', '0', '.']).bytes().filter(u8::is_ascii_digit).count();
+                let frac_digits = text.split_once('.').map_or(0, |(_, f)| f.len());
+                proptest::prop_assert!(!text.bytes().any(|b| b.is_ascii_digit()) || digits > 15 || frac_digits > 22 || text.len() > 25, "{} declined", text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_decimal_edges() {
+        assert_eq!(plain_decimal(b"74.0081"), Some(74.0081));
+        assert_eq!(plain_decimal(b"-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
+        assert_eq!(plain_decimal(b"5."), Some(5.0));
+        assert_eq!(plain_decimal(b"-.25"), Some(-0.25));
+        assert_eq!(plain_decimal(b"0.000000000000001"), Some(1e-15));
+        for no in ["", "-", ".", "1.2.3", "1e5", "1,5", " 1", "123456789012345678", "0x10", "inf"] {
+            assert_eq!(plain_decimal(no.as_bytes()), None, "{no}");
+        }
+        assert_eq!(classify_bytes(b"1e5"), CellClass::Number(1e5));
+    }
 
     #[test]
     fn fields_of_lines() {

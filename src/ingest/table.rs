@@ -185,33 +185,59 @@ pub struct Keys {
     pub names: Vec<String>,
 }
 
-/// A column cut into runs of equal consecutive cells, as `--subgroup COL` reads it: `codes[r]`
-/// numbers the run of row `r` (`None` for a blank cell, which neither ends nor starts a run),
-/// `labels[c]` is the text of run `c`. Cells equal as numbers (`1`, `1.0`) continue a run; in
-/// a number column a run's label is its number written shortest.
+/// A column cut into runs of equal consecutive cells, as `--subgroup COL` reads it: run `c`
+/// starts at data row `starts[c]` and goes on to the next run's start; blank cells (`blanks`)
+/// neither end nor start a run and belong to none; `labels[c]` is the text of run `c`. Cells
+/// equal as numbers (`1`, `1.0`) continue a run; in a number column a run's label is its
+/// number written shortest. Kept as run starts, not a code per row: 2 million subgroups of a
+/// 10-million-row file are 2 million numbers.
 #[derive(Debug, Clone, Default)]
 pub struct Runs {
     /// Header text.
     pub name: String,
-    /// Run of each row, `None` for a blank cell.
-    pub codes: Vec<Option<u32>>,
+    /// Data row where each run starts, ascending (never a blank cell).
+    pub starts: Vec<usize>,
+    /// Data rows of blank cells, ascending.
+    pub blanks: Vec<usize>,
     /// Label of each run, in file order.
     pub labels: Vec<Label>,
+    /// Number of data rows.
+    pub height: usize,
 }
 
 impl Runs {
     /// Runs of a keyed column: consecutive equal codes (blank cells skipped) are one run.
     fn of_keys(keys: Keys) -> Runs {
-        let mut out = Runs { name: keys.name, codes: Vec::with_capacity(keys.codes.len()), labels: Vec::new() };
+        let mut out = Runs { name: keys.name, height: keys.codes.len(), ..Runs::default() };
         let mut last: Option<u32> = None;
-        for c in keys.codes {
-            if let Some(c) = c {
-                if last != Some(c) {
+        for (r, c) in keys.codes.into_iter().enumerate() {
+            match c {
+                None => out.blanks.push(r),
+                Some(c) if last != Some(c) => {
                     out.labels.push(Label::from(&keys.names[c as usize]));
+                    out.starts.push(r);
                     last = Some(c);
                 }
+                Some(_) => {}
             }
-            out.codes.push(c.map(|_| out.labels.len() as u32 - 1));
+        }
+        out
+    }
+
+    /// The run of every data row, `None` for a blank cell.
+    pub fn codes(&self) -> Vec<Option<u32>> {
+        let mut out = Vec::with_capacity(self.height);
+        let (mut next_run, mut next_blank) = (0usize, 0usize);
+        for r in 0..self.height {
+            if self.blanks.get(next_blank) == Some(&r) {
+                next_blank += 1;
+                out.push(None);
+                continue;
+            }
+            while self.starts.get(next_run).is_some_and(|&s| s <= r) {
+                next_run += 1;
+            }
+            out.push(next_run.checked_sub(1).map(|c| c as u32));
         }
         out
     }
@@ -324,7 +350,7 @@ impl Table {
                 if let Some(info) = slot.get() {
                     return Ok(info.clone());
                 }
-                let (_, info, layout) = csv.numeric_pass(i, &self.names[i], &self.letters[i], false, 0)?;
+                let (_, info, layout) = csv.numeric_pass(i, &self.names[i], &self.letters[i], false)?;
                 let _ = self.layout.set(layout);
                 self.check_layout()?;
                 Ok(slot.get_or_init(|| info).clone())
@@ -364,8 +390,7 @@ impl Table {
     fn lazy_values(&self, i: usize) -> Result<(Vec<f64>, ColumnInfo)> {
         match &self.store {
             Store::Lazy { csv, infos } => {
-                let hint = self.layout.get().map_or(0, |l| l.height);
-                let (values, info, layout) = csv.numeric_pass(i, &self.names[i], &self.letters[i], true, hint)?;
+                let (values, info, layout) = csv.numeric_pass(i, &self.names[i], &self.letters[i], true)?;
                 let _ = self.layout.set(layout);
                 self.check_layout()?;
                 if let Some(slot) = infos.get(i) {
@@ -490,18 +515,17 @@ impl Table {
         if vi == ki {
             return Ok((self.numeric(value)?, self.runs(key)?));
         }
-        let hint = self.layout.get().map_or(0, |l| l.height);
-        let got = csv.numeric_runs_pass((vi, &self.names[vi], &self.letters[vi]), (ki, &self.names[ki], &self.letters[ki]), hint)?;
+        let got = csv.numeric_runs_pass((vi, &self.names[vi], &self.letters[vi]), (ki, &self.names[ki], &self.letters[ki]))?;
         let _ = self.layout.set(got.layout);
         self.check_layout()?;
-        let ((values, vinfo), (codes, labels, kinfo)) = (got.values, got.runs);
+        let ((values, vinfo), (runs, kinfo)) = (got.values, got.runs);
         for (i, info) in [(vi, &vinfo), (ki, &kinfo)] {
             if let Some(slot) = infos.get(i) {
                 let _ = slot.set(info.clone());
             }
         }
         self.check_numeric(vi, &vinfo)?;
-        Ok((numeric_column(values, &vinfo), Runs { name: self.names[ki].clone(), codes, labels }))
+        Ok((numeric_column(values, &vinfo), runs))
     }
 
     /// The error for a column that cannot give numbers (text, dates, empty, bad cells).
@@ -588,14 +612,13 @@ impl Table {
         let i = self.resolve(spec)?;
         if let Store::Lazy { csv, infos } = &self.store {
             // The pass finds the layout itself (it may run beside a numeric pass).
-            let hint = self.layout.get().map_or(0, |l| l.height);
-            let (codes, labels, info, layout) = csv.runs_pass(i, &self.names[i], &self.letters[i], hint)?;
+            let (runs, info, layout) = csv.runs_pass(i, &self.names[i], &self.letters[i])?;
             let _ = self.layout.set(layout);
             self.check_layout()?;
             if let Some(slot) = infos.get(i) {
                 let _ = slot.set(info);
             }
-            return Ok(Runs { name: self.names[i].clone(), codes, labels });
+            return Ok(runs);
         }
         self.keys(spec).map(Runs::of_keys)
     }
