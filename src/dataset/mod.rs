@@ -6,6 +6,7 @@
 pub use crate::label::Label;
 use crate::error::{QceError, Result};
 use crate::ingest::{CellNote, Keys, NumericColumn, Runs, Table};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How the analysis wants the values grouped (the contract's layout options).
@@ -131,13 +132,26 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         return Err(QceError::usage("--subgroup-size must be at least 1"));
     }
     // One value column with a subgroup column: read both in one pass.
+    // One value column, no stages, no label column and nothing missing (the common large
+    // case): the subgroups are the runs or the blocks of n rows as they stand.
+    let plain = spec.phase.is_none() && spec.label.is_none();
     let (cols, sub_keys) = match (spec.value.as_slice(), spec.subgroup.as_deref()) {
         ([v], Some(s)) => {
             let (col, runs) = table.numeric_with_runs(v, s)?;
-            if spec.phase.is_none() && spec.label.is_none() && whole_runs(&col, &runs) {
-                return Ok(runs_as_subgroups(table, col, runs));
+            if plain && whole_runs(&col, &runs) {
+                return Ok(whole_subgroups(table, col, runs.starts, runs.labels, false));
             }
             (vec![col], Some(runs))
+        }
+        ([v], None) => {
+            let col = table.numeric(v)?;
+            if plain && !col.values.is_empty() && no_missing(&col) {
+                let size = spec.subgroup_size.unwrap_or(1);
+                let k = col.values.len().div_ceil(size);
+                let labels = (0..k).into_par_iter().map(|i| Label::number(i + 1)).collect();
+                return Ok(whole_subgroups(table, col, (0..k).map(|i| i * size).collect(), labels, size == 1));
+            }
+            (vec![col], None)
         }
         _ => (spec.value.iter().map(|v| table.numeric(v)).collect::<Result<Vec<_>>>()?, None),
     };
@@ -279,30 +293,34 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     Ok(out)
 }
 
+/// No value of the column is missing.
+fn no_missing(col: &NumericColumn) -> bool {
+    !col.values.par_iter().any(|v| v.is_nan())
+}
+
 /// Every row of one value column in a run and no value missing: then each run is a subgroup
 /// as it stands, with nothing to drop.
 fn whole_runs(col: &NumericColumn, runs: &Runs) -> bool {
-    use rayon::prelude::*;
-    runs.blanks.is_empty() && runs.height == col.values.len() && runs.starts.first() == Some(&0) && !col.values.par_iter().any(|v| v.is_nan())
+    runs.blanks.is_empty() && runs.height == col.values.len() && runs.starts.first() == Some(&0) && no_missing(col)
 }
 
-/// The subgroups of [`whole_runs`]: run starts are the offsets, run labels the labels, one
-/// stage (the general loop of [`subgroups`] gives the same, row by row).
-fn runs_as_subgroups(table: &Table, col: NumericColumn, runs: Runs) -> Subgroups {
-    let k = runs.starts.len();
-    let first_rows = runs.starts.iter().map(|&r| table.file_row(r)).collect();
-    let mut offsets = runs.starts;
-    offsets.push(runs.height);
+/// Subgroups that start at the rows `starts` (ascending, the first 0) of a column with no
+/// missing value, in one stage: what the general loop of [`subgroups`] gives, row by row.
+fn whole_subgroups(table: &Table, col: NumericColumn, starts: Vec<usize>, labels: Vec<Label>, individuals: bool) -> Subgroups {
+    let k = starts.len();
+    let first_rows = starts.iter().map(|&r| table.file_row(r)).collect();
+    let mut offsets = starts;
+    offsets.push(col.values.len());
     Subgroups {
         value_name: col.name,
         values: col.values,
         offsets,
-        labels: runs.labels.into(),
+        labels: labels.into(),
         first_rows,
         stages: vec![StageSpan { name: "all".to_string(), start: 0, end: k }],
         excluded: col.notes,
         empty_subgroups: Vec::new(),
-        individuals: false,
+        individuals,
     }
 }
 

@@ -162,3 +162,25 @@ fn whole_runs_shortcut_matches_the_row_loop() {
     assert_eq!((quick.stages.len(), quick.stages[0].end, quick.stages[0].name.as_str()), (1, 18_000, "all"));
     assert!(quick.excluded.is_empty() && quick.empty_subgroups.is_empty() && !quick.individuals);
 }
+
+/// The shortcut for blocks of n rows (and for individuals) gives the subgroups of the general
+/// row-by-row loop, trailing partial subgroup included.
+#[test]
+fn whole_blocks_shortcut_matches_the_row_loop() {
+    let mut csv = String::from("ph,x\n");
+    for i in 0..50_003u32 {
+        csv.push_str(&format!("A,{}.{}\n", i % 23, i % 7));
+    }
+    let (t, _f) = table(&csv);
+    for size in [None, Some(1), Some(5)] {
+        let quick = subgroups(&t, &LayoutSpec { subgroup_size: size, ..spec("x") }).expect("layout");
+        let rows = subgroups(&t, &LayoutSpec { subgroup_size: size, phase: Some("ph".into()), ..spec("x") }).expect("layout");
+        assert_eq!(quick.len(), 50_003usize.div_ceil(size.unwrap_or(1)), "{size:?}");
+        assert_eq!(quick.offsets, rows.offsets);
+        assert_eq!(quick.labels, rows.labels);
+        assert_eq!(quick.first_rows, rows.first_rows);
+        assert_eq!(quick.values, rows.values);
+        assert_eq!(quick.individuals, rows.individuals);
+        assert_eq!((quick.stages.len(), quick.stages[0].name.as_str()), (1, "all"));
+    }
+}
