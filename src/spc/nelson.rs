@@ -106,48 +106,75 @@ pub fn describe(rule: u8, k: usize) -> (String, String) {
 /// standardised distance from the center line z = (x − center)/σ (tests 2, 5–8), and whether
 /// each lies beyond a drawn control limit (test 1).
 #[derive(Debug, Clone, Default)]
-pub struct Series {
-    /// Plotted values.
-    pub values: Vec<f64>,
+pub struct Series<'a> {
+    /// Plotted values (borrowed from the chart's points where they can be).
+    pub values: std::borrow::Cow<'a, [f64]>,
     /// z = (value − center)/σ of each point (σ of the plotted statistic, i.e. the zone width).
     pub z: Vec<f64>,
     /// The point lies above its UCL or below its LCL (limits that are not drawn cannot be crossed).
     pub beyond: Vec<bool>,
 }
 
-impl Series {
+impl Series<'static> {
     /// The series of points given as (value, center, σ, LCL, UCL).
-    pub fn from_limits(points: impl Iterator<Item = (f64, f64, f64, Option<f64>, Option<f64>)>) -> Series {
-        let (values, (z, beyond)) = points.map(Self::entry).unzip();
-        Series { values, z, beyond }
+    pub fn from_limits(points: impl Iterator<Item = (f64, f64, f64, Option<f64>, Option<f64>)>) -> Series<'static> {
+        let (values, (z, beyond)): (Vec<f64>, (Vec<f64>, Vec<bool>)) = points.map(|(x, c, s, l, u)| (x, Series::entry(x, c, s, l, u))).unzip();
+        Series { values: values.into(), z, beyond }
+    }
+}
+
+impl<'a> Series<'a> {
+    /// One point's (z, beyond).
+    #[inline]
+    fn entry(x: f64, center: f64, sigma: f64, lcl: Option<f64>, ucl: Option<f64>) -> (f64, bool) {
+        ((x - center) / sigma, ucl.is_some_and(|u| x > u) || lcl.is_some_and(|l| x < l))
     }
 
-    /// One point's (value, (z, beyond)).
-    fn entry((x, center, sigma, lcl, ucl): (f64, f64, f64, Option<f64>, Option<f64>)) -> (f64, (f64, bool)) {
-        (x, ((x - center) / sigma, ucl.is_some_and(|u| x > u) || lcl.is_some_and(|l| x < l)))
-    }
-
-    /// The series of a slice of points, each read as (value, center, σ, LCL, UCL) by `read`:
-    /// the same series as [`Series::from_limits`], built in parallel for large charts.
-    pub fn from_slice<T: Sync>(points: &[T], read: impl Fn(&T) -> (f64, f64, f64, Option<f64>, Option<f64>) + Sync) -> Series {
+    /// The series of a chart panel's points, built in parallel run by run (values borrowed):
+    /// the same series as [`Series::from_limits`] of every point's (value, center, σ, LCL, UCL).
+    pub fn from_points(points: &'a crate::spc::Points) -> Series<'a> {
         use rayon::prelude::*;
-        let (values, (z, beyond)) = points
-            .par_iter()
-            .with_min_len(1 << 14)
-            .map(|p| Self::entry(read(p)))
-            .unzip();
-        Series { values, z, beyond }
+        let values = points.values();
+        let mut z = Vec::with_capacity(values.len());
+        let mut beyond = Vec::with_capacity(values.len());
+        for r in points.runs() {
+            let xs = &values[r.indices()];
+            let (rz, rb): (Vec<f64>, Vec<bool>) = xs
+                .par_iter()
+                .enumerate()
+                .with_min_len(1 << 14)
+                .map(|(j, &x)| Self::entry(x, r.center.at(j), r.sigma.at(j), r.lcl.at(j), r.ucl.at(j)))
+                .unzip();
+            if z.is_empty() {
+                z = rz;
+                beyond = rb;
+            } else {
+                z.extend_from_slice(&rz);
+                beyond.extend_from_slice(&rb);
+            }
+        }
+        Series { values: values.into(), z, beyond }
     }
 }
 
 /// Apply the rule set to each segment `[start, end)` (0-based point indices); violations come
-/// back sorted by point, then rule, with 1-based point numbers.
+/// back sorted by point, then rule, with 1-based point numbers. The (segment, test) pairs are
+/// independent passes and run in parallel.
 pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> Vec<Violation> {
-    let mut hits: Vec<(usize, u8)> = Vec::new();
-    for &(a, b) in segments {
-        for &(rule, k) in &rules.tests {
+    use rayon::prelude::*;
+    let jobs: Vec<(usize, usize, u8, usize)> = segments.iter().flat_map(|&(a, b)| rules.tests.iter().map(move |&(r, k)| (a, b, r, k))).collect();
+    let parts: Vec<Vec<(usize, u8)>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(a, b, rule, k)| {
+            let mut hits = Vec::new();
             test_segment(series, a, b, rule, k, &mut hits);
-        }
+            hits
+        })
+        .collect();
+    let mut hits: Vec<(usize, u8)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        hits.extend(p);
     }
     hits.sort_unstable();
     hits.dedup();
