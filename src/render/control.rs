@@ -171,24 +171,27 @@ impl ControlFigure<'_> {
     /// The data line (broken at stage boundaries) and point markers.
     fn data<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
         let pts = p.points;
-        let values = pts.values();
-        // (upper of CUSUM charts, lower, or the plotted value) of point index i
-        let series: Vec<Box<dyn Fn(usize) -> f64 + Sync + '_>> = if self.is_cusum() {
-            vec![Box::new(|i| pts.cusum(i).map_or(f64::NAN, |c| c.upper)), Box::new(|i| pts.cusum(i).map_or(f64::NAN, |c| c.lower))]
+        if self.is_cusum() {
+            self.data_line(root, p, f, |i| pts.cusum(i).map_or(f64::NAN, |c| c.upper))?;
+            self.data_line(root, p, f, |i| pts.cusum(i).map_or(f64::NAN, |c| c.lower))
         } else {
-            vec![Box::new(|i| values[i])]
-        };
+            let values = pts.values();
+            self.data_line(root, p, f, |i| values[i])
+        }
+    }
+
+    /// One data line: `get(i)` of every point index, per stage, with markers on small charts.
+    fn data_line<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame, get: impl Fn(usize) -> f64 + Sync) -> Result<()> {
+        let pts = p.points;
         let markers = pts.len() <= MARKERS_UP_TO;
-        for get in &series {
-            for (_, range) in stage_slices(p) {
-                let at = |i: usize| (pts.number(i) as f64, get(i));
-                for path in decimate_with(range.clone(), &at, f) {
-                    line(root, path, &colors::DATA, 1)?;
-                }
-                if markers {
-                    for (x, y) in range.map(at).filter(|(_, y)| y.is_finite()) {
-                        root.draw(&Circle::new((f.px(x), f.py(y)), 3, colors::DATA.filled())).map_err(plot::err)?;
-                    }
+        for (_, range) in stage_slices(p) {
+            let at = |i: usize| (pts.number(i) as f64, get(i));
+            for path in decimate_with(range.clone(), &at, f) {
+                line(root, path, &colors::DATA, 1)?;
+            }
+            if markers {
+                for (x, y) in range.map(at).filter(|(_, y)| y.is_finite()) {
+                    root.draw(&Circle::new((f.px(x), f.py(y)), 3, colors::DATA.filled())).map_err(plot::err)?;
                 }
             }
         }
@@ -197,18 +200,33 @@ impl ControlFigure<'_> {
 
     /// Red markers on failed points with their test numbers.
     fn failures<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
-        let mut rules: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        // failed points in order with their tests (violations are sorted by point, then rule)
+        let mut rules: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut sorted = true;
         for v in p.violations {
-            rules.entry(v.point).or_default().push(v.rule);
+            match rules.last_mut() {
+                Some((pt, rs)) if *pt == v.point => rs.push(v.rule),
+                last => {
+                    sorted &= last.is_none_or(|(pt, _)| *pt < v.point);
+                    rules.push((v.point, vec![v.rule]));
+                }
+            }
+        }
+        if !sorted {
+            let mut by: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+            for v in p.violations {
+                by.entry(v.point).or_default().push(v.rule);
+            }
+            rules = by.into_iter().collect();
         }
         // points are in chart order: find each failed point by binary search
         let find = |k: usize| p.points.position(k).and_then(|i| p.points.get(i));
-        let by_point: BTreeMap<usize, Point> = rules.keys().filter_map(|&k| find(k).map(|q| (k, q))).collect();
         let write = rules.len() <= RULE_TEXT_UP_TO;
         let style = font(11.0, &colors::LIMIT, HPos::Left, VPos::Bottom);
-        let mut seen = std::collections::HashSet::new();
+        // which cells have a marker (membership only: any hasher gives the same drawing)
+        let mut seen: foldhash::HashSet<(i32, i32)> = foldhash::HashSet::default();
         for (pt, rs) in &rules {
-            let Some(q) = by_point.get(pt) else { continue };
+            let Some(q) = find(*pt) else { continue };
             let y = if self.is_cusum() {
                 let (u, l) = (q.upper().unwrap_or(0.0), q.lower().unwrap_or(0.0));
                 if q.ucl.is_some_and(|c| u > c) { u } else { l }
@@ -376,7 +394,7 @@ const DECIMATE_PIECE: usize = 1 << 15;
 /// maximum and exit vertices are kept (the drawn shape is unchanged). Long lines are cut into
 /// pieces at pixel column boundaries and the pieces' columns found in parallel; putting them
 /// together in order gives the paths of one pass over all vertices.
-fn decimate_with(range: Range<usize>, at: &(dyn Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Vec<(i32, i32)>> {
+fn decimate_with(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Vec<(i32, i32)>> {
     use rayon::prelude::*;
     let px = |i: usize| f.px(at(i).0);
     // piece boundaries: roughly every DECIMATE_PIECE vertices, moved on to where the pixel column changes
@@ -421,7 +439,7 @@ fn decimate_with(range: Range<usize>, at: &(dyn Fn(usize) -> (f64, f64) + Sync),
 }
 
 /// The pixel columns and breaks of the vertices `at(i)`, `i` in `range`, in order.
-fn columns(range: Range<usize>, at: &(dyn Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Mark> {
+fn columns(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Mark> {
     let mut out = Vec::new();
     // current column: (x, entry y, min y, max y, last y)
     let mut col: Option<(i32, i32, i32, i32, i32)> = None;

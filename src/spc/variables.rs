@@ -50,30 +50,43 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         };
     }
     // One parallel pass over the subgroups gives the plotted statistics of both panels
-    // (x̄ and R or S); R̄ and S̄ sigma read them, and the stages' means run alongside.
+    // (x̄ and R or S); R̄ and S̄ sigma read them. The stages' means (one long sequential sum
+    // each) run alongside that pass, the sigmas and the whole dispersion panel, which need no
+    // center; the location panel follows.
     let dispersion = match opts.kind {
         ChartKind::XbarR => Some(Dispersion::Range),
         ChartKind::XbarS => Some(Dispersion::Sd),
         _ => None,
     };
-    let (centers, (means, spreads)) = rayon::join(|| stage_centers(sg, opts), || subgroup_stats(sg, dispersion));
     let stat_method = match dispersion {
         Some(Dispersion::Range) => SigmaMethod::Rbar,
         Some(Dispersion::Sd) => SigmaMethod::Sbar,
         None => method,
     };
-    let stats = (method == stat_method && dispersion.is_some()).then_some(spreads.as_slice());
-    let params = stage_params_with(sg, opts, method, &centers, stats)?;
-    let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
-    let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
-    // The two panels are independent: build them side by side.
-    let (main, disp) = rayon::join(
-        || location_panel(sg, opts, &params, statistic, means),
-        || match dispersion {
-            Some(kind) => subgroup_dispersion(sg, opts, &params, kind, spreads),
-            None => moving_range_panel(sg, opts, &params),
+    let (centers, rest) = rayon::join(
+        || stage_centers(sg, opts),
+        || -> Result<_> {
+            let sizes: Vec<Option<usize>> = sg.stages.iter().map(|st| stage_size(sg, st)).collect();
+            let (means, spreads) = subgroup_stats(sg, dispersion);
+            let stats = (method == stat_method && dispersion.is_some()).then_some(spreads.as_slice());
+            let sigmas = stage_sigmas(sg, opts, method, stats)?;
+            // the dispersion panel needs σ only
+            let params: Vec<StageParams> = sigmas.iter().map(|&(sigma, source)| StageParams { center: f64::NAN, sigma, source }).collect();
+            let disp = match dispersion {
+                Some(kind) => subgroup_dispersion(sg, opts, &params, kind, spreads, &sizes),
+                None => moving_range_panel(sg, opts, &params),
+            };
+            Ok((means, sigmas, sizes, disp))
         },
     );
+    let (means, sigmas, sizes, disp) = rest?;
+    let params: Vec<StageParams> = sigmas
+        .iter()
+        .map(|&(sigma, source)| StageParams { center: centers.get(source).copied().flatten().unwrap_or(f64::NAN), sigma, source })
+        .collect();
+    let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
+    let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
+    let main = location_panel(sg, opts, &params, statistic, means, &sizes);
     Ok(ChartResult {
         chart: opts.kind,
         sigma_method,
@@ -149,13 +162,26 @@ pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMet
 /// [`stage_params`] with the stage centers of [`stage_centers`] and, when given, each
 /// subgroup's range (R̄) or standard deviation (S̄) for the sigma estimate.
 fn stage_params_with(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod, centers: &[Option<f64>], stats: Option<&[f64]>) -> Result<Vec<StageParams>> {
+    let sigmas = stage_sigmas(sg, opts, method, stats)?;
+    Ok(sigmas
+        .into_iter()
+        .map(|(sigma, source)| {
+            let center = match centers.get(source).copied().flatten() {
+                Some(c) => c,
+                None => crate::num::mean(sg.stage_values(&sg.stages[source])),
+            };
+            StageParams { center, sigma, source }
+        })
+        .collect())
+}
+
+/// σ of every stage and the stage it comes from (each its own, or all from `--limits-from`):
+/// `--sigma-value`, else the within-subgroup estimate (from `stats` when given, see
+/// [`super::sigma::sigma_from_stats`]).
+fn stage_sigmas(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod, stats: Option<&[f64]>) -> Result<Vec<(f64, usize)>> {
     let from = limits_stage(&sg.stages, opts.limits_from.as_deref())?;
-    let estimate = |i: usize| -> Result<StageParams> {
+    let estimate = |i: usize| -> Result<(f64, usize)> {
         let st = &sg.stages[i];
-        let center = match centers.get(i).copied().flatten() {
-            Some(c) => c,
-            None => crate::num::mean(sg.stage_values(st)),
-        };
         let sigma = match opts.sigma_value {
             Some(s) if s > 0.0 && s.is_finite() => s,
             Some(s) => return Err(QceError::usage(format!("--sigma-value must be a positive number, got {s}"))),
@@ -164,7 +190,7 @@ fn stage_params_with(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod, c
                 None => sigma_within(sg, st, method)?.sigma,
             },
         };
-        Ok(StageParams { center, sigma, source: i })
+        Ok((sigma, i))
     };
     match from {
         Some(j) => {
@@ -237,17 +263,20 @@ pub(crate) fn stage_at(sg: &Subgroups, i: usize) -> usize {
 
 /// The subgroup size of every subgroup of a stage when they are all equal.
 fn stage_size(sg: &Subgroups, st: &StageSpan) -> Option<usize> {
+    if st.end <= st.start {
+        return None;
+    }
     let first = sg.size(st.start);
-    (st.start..st.end).into_par_iter().with_min_len(1 << 14).all(|i| sg.size(i) == first).then_some(first)
+    sg.offsets[st.start..=st.end].par_windows(2).with_min_len(1 << 14).all(|w| w[1] - w[0] == first).then_some(first)
 }
 
 /// A run of a whole stage whose lines follow from the subgroup size: the same values when the
 /// stage's subgroups all have one size, else one per point. `lines(n)` gives
 /// (center, lcl, ucl, sigma) for size n.
-fn stage_run(sg: &Subgroups, si: usize, start: usize, lines: impl Fn(usize) -> (f64, Option<f64>, Option<f64>, f64) + Sync) -> Run {
+fn stage_run(sg: &Subgroups, si: usize, size: Option<usize>, lines: impl Fn(usize) -> (f64, Option<f64>, Option<f64>, f64) + Sync) -> Run {
     let st = &sg.stages[si];
     let len = st.end - st.start;
-    let (n, center, lcl, ucl, sigma) = match stage_size(sg, st).filter(|_| len > 0) {
+    let (n, center, lcl, ucl, sigma) = match size.filter(|_| len > 0) {
         Some(n) => {
             let (c, l, u, s) = lines(n);
             (Line::Same(n as f64), Line::Same(c), Line::Same(l), Line::Same(u), Line::Same(s))
@@ -263,17 +292,17 @@ fn stage_run(sg: &Subgroups, si: usize, start: usize, lines: impl Fn(usize) -> (
             )
         }
     };
-    Run { start, len, first_number: st.start + 1, stage: si as u32, n, center, lcl, ucl, sigma }
+    Run { start: st.start, len, first_number: st.start + 1, stage: si as u32, n, center, lcl, ucl, sigma }
 }
 
 /// The X̄ (or I) panel, from each subgroup's mean.
-fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, means: Vec<f64>) -> Panel {
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, means: Vec<f64>, sizes: &[Option<usize>]) -> Panel {
     let l = opts.nsigma;
     let runs: Vec<Run> = (0..sg.stages.len())
         .filter(|&si| sg.stages[si].end > sg.stages[si].start)
         .map(|si| {
             let p = params[si];
-            stage_run(sg, si, sg.stages[si].start, |n| {
+            stage_run(sg, si, sizes[si], |n| {
                 let se = p.sigma / (n as f64).sqrt();
                 (p.center, Some(p.center - l * se), Some(p.center + l * se), se)
             })
@@ -295,12 +324,15 @@ fn dispersion_rules(rules: &RuleSet) -> RuleSet {
 
 /// The R or S panel: per-point center and limits from σ and nᵢ, from each subgroup's range or
 /// standard deviation (NaN, not plotted, where a subgroup has one observation).
-fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, mut values: Vec<f64>) -> Panel {
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, mut values: Vec<f64>, sizes: &[Option<usize>]) -> Panel {
     let l = opts.nsigma;
     // Subgroups of one observation have no R or S.
-    if !sg.offsets.par_windows(2).with_min_len(1 << 14).all(|w| w[1] - w[0] >= 2) {
-        values.par_iter_mut().enumerate().with_min_len(1 << 14).for_each(|(i, v)| {
-            if sg.size(i) < 2 {
+    for (st, size) in sg.stages.iter().zip(sizes) {
+        if size.is_some_and(|n| n >= 2) {
+            continue;
+        }
+        values[st.start..st.end].par_iter_mut().enumerate().with_min_len(1 << 14).for_each(|(j, v)| {
+            if sg.size(st.start + j) < 2 {
                 *v = f64::NAN;
             }
         });
@@ -309,7 +341,7 @@ fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParam
         .filter(|&si| sg.stages[si].end > sg.stages[si].start)
         .map(|si| {
             let s = params[si].sigma;
-            stage_run(sg, si, sg.stages[si].start, |n| {
+            stage_run(sg, si, sizes[si], |n| {
                 // (center factor, sd factor): R: d2, d3; S: c4, sqrt(1 - c4^2)
                 let (cf, sf) = match kind {
                     Dispersion::Range => (d2(n), d3(n)),
