@@ -15,7 +15,10 @@ pub fn sum(xs: &[f64]) -> f64 {
     let (mut s, mut c) = (0.0f64, 0.0f64);
     for &x in xs {
         let t = s + x;
-        c += if s.abs() >= x.abs() { (s - t) + x } else { (x - t) + s };
+        // both corrections, then a select: the same sum, without a branch that random-looking
+        // data (|s| ≈ |x| in short sums) would mispredict
+        let (big_s, big_x) = ((s - t) + x, (x - t) + s);
+        c += if s.abs() >= x.abs() { big_s } else { big_x };
         s = t;
     }
     s + c
@@ -34,7 +37,8 @@ pub fn mean(xs: &[f64]) -> f64 {
     for &x in xs {
         let d = x - m0;
         let t = r.0 + d;
-        r.1 += if r.0.abs() >= d.abs() { (r.0 - t) + d } else { (d - t) + r.0 };
+        let (big_r, big_d) = ((r.0 - t) + d, (d - t) + r.0);
+        r.1 += if r.0.abs() >= d.abs() { big_r } else { big_d };
         r.0 = t;
     }
     m0 + (r.0 + r.1) / n

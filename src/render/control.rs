@@ -11,7 +11,8 @@
 use super::plot::{self, colors, dashed, font, line, text, Area, Figure, Frame};
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::spc::{ChartKind, ChartResult, Point, StageLimits, Violation};
+use crate::spc::{ChartKind, ChartResult, Point, Points, StageLimits, Violation};
+use std::ops::Range;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::BTreeMap;
@@ -49,7 +50,7 @@ struct ControlFigure<'a> {
 struct PanelView<'a> {
     statistic: &'a str,
     stages: &'a [StageLimits],
-    points: &'a [Point],
+    points: &'a Points,
     violations: &'a [Violation],
 }
 
@@ -117,19 +118,8 @@ impl ControlFigure<'_> {
     }
 
     fn y_range(&self, p: &PanelView) -> (f64, f64) {
-        use rayon::prelude::*;
-        let cusum = self.is_cusum();
         // The finite extremes of everything drawn (min/max: any order gives the same answer).
-        let extremes = |q: &Point| {
-            let drawn = if cusum { [q.upper(), q.lower()] } else { [Some(q.value), None] };
-            drawn.into_iter().chain([Some(q.center), q.lcl, q.ucl]).flatten().filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
-        };
-        let (lo, hi) = p
-            .points
-            .par_iter()
-            .with_min_len(1 << 14)
-            .map(extremes)
-            .reduce(|| (f64::INFINITY, f64::NEG_INFINITY), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        let (lo, hi) = p.points.extremes(self.is_cusum());
         if !lo.is_finite() {
             return (0.0, 1.0);
         }
@@ -159,7 +149,7 @@ impl ControlFigure<'_> {
 
     /// Center line and limits, as step lines per stage (one segment when constant).
     fn limits<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
-        for (st, pts) in stage_slices(p) {
+        for (st, range) in stage_slices(p) {
             // A line constant over the stage is one segment; otherwise a step per point.
             let (a, b) = (st.first_point as f64 - 0.5, st.last_point as f64 + 0.5);
             let lines: [(Option<f64>, fn(&Point) -> Option<f64>, &RGBColor); 3] =
@@ -168,7 +158,7 @@ impl ControlFigure<'_> {
                 let path = match constant.filter(|v| v.is_finite()) {
                     Some(v) => vec![(f.px(a), f.py(v)), (f.px(b), f.py(v))],
                     None => {
-                        let xy: Vec<(f64, f64)> = pts.iter().map(|q| (q.point as f64, get(q).unwrap_or(f64::NAN))).collect();
+                        let xy: Vec<(f64, f64)> = p.points.iter_range(range.clone()).map(|q| (q.point as f64, get(&q).unwrap_or(f64::NAN))).collect();
                         step_path(&xy, f)
                     }
                 };
@@ -180,22 +170,28 @@ impl ControlFigure<'_> {
 
     /// The data line (broken at stage boundaries) and point markers.
     fn data<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
-        let series: Vec<fn(&Point) -> f64> = if self.is_cusum() {
-            vec![|q| q.upper().unwrap_or(f64::NAN), |q| q.lower().unwrap_or(f64::NAN)]
+        let pts = p.points;
+        if self.is_cusum() {
+            self.data_line(root, p, f, |i| pts.cusum(i).map_or(f64::NAN, |c| c.upper))?;
+            self.data_line(root, p, f, |i| pts.cusum(i).map_or(f64::NAN, |c| c.lower))
         } else {
-            vec![|q| q.value]
-        };
-        let markers = p.points.len() <= MARKERS_UP_TO;
-        for get in series {
-            for (_, pts) in stage_slices(p) {
-                let xy = pts.iter().map(|q| (q.point as f64, get(q)));
-                for path in decimate(xy.clone(), f) {
-                    line(root, path, &colors::DATA, 1)?;
-                }
-                if markers {
-                    for (x, y) in xy.filter(|(_, y)| y.is_finite()) {
-                        root.draw(&Circle::new((f.px(x), f.py(y)), 3, colors::DATA.filled())).map_err(plot::err)?;
-                    }
+            let values = pts.values();
+            self.data_line(root, p, f, |i| values[i])
+        }
+    }
+
+    /// One data line: `get(i)` of every point index, per stage, with markers on small charts.
+    fn data_line<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame, get: impl Fn(usize) -> f64 + Sync) -> Result<()> {
+        let pts = p.points;
+        let markers = pts.len() <= MARKERS_UP_TO;
+        for (_, range) in stage_slices(p) {
+            let at = |i: usize| (pts.number(i) as f64, get(i));
+            for path in decimate_with(range.clone(), &at, f) {
+                line(root, path, &colors::DATA, 1)?;
+            }
+            if markers {
+                for (x, y) in range.map(at).filter(|(_, y)| y.is_finite()) {
+                    root.draw(&Circle::new((f.px(x), f.py(y)), 3, colors::DATA.filled())).map_err(plot::err)?;
                 }
             }
         }
@@ -204,18 +200,33 @@ impl ControlFigure<'_> {
 
     /// Red markers on failed points with their test numbers.
     fn failures<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
-        let mut rules: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        // failed points in order with their tests (violations are sorted by point, then rule)
+        let mut rules: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut sorted = true;
         for v in p.violations {
-            rules.entry(v.point).or_default().push(v.rule);
+            match rules.last_mut() {
+                Some((pt, rs)) if *pt == v.point => rs.push(v.rule),
+                last => {
+                    sorted &= last.is_none_or(|(pt, _)| *pt < v.point);
+                    rules.push((v.point, vec![v.rule]));
+                }
+            }
+        }
+        if !sorted {
+            let mut by: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+            for v in p.violations {
+                by.entry(v.point).or_default().push(v.rule);
+            }
+            rules = by.into_iter().collect();
         }
         // points are in chart order: find each failed point by binary search
-        let find = |k: usize| p.points.binary_search_by_key(&k, |q| q.point).ok().map(|i| &p.points[i]);
-        let by_point: BTreeMap<usize, &Point> = rules.keys().filter_map(|&k| find(k).map(|q| (k, q))).collect();
+        let find = |k: usize| p.points.position(k).and_then(|i| p.points.get(i));
         let write = rules.len() <= RULE_TEXT_UP_TO;
         let style = font(11.0, &colors::LIMIT, HPos::Left, VPos::Bottom);
-        let mut seen = std::collections::HashSet::new();
+        // which cells have a marker (membership only: any hasher gives the same drawing)
+        let mut seen: foldhash::HashSet<(i32, i32)> = foldhash::HashSet::default();
         for (pt, rs) in &rules {
-            let Some(q) = by_point.get(pt) else { continue };
+            let Some(q) = find(*pt) else { continue };
             let y = if self.is_cusum() {
                 let (u, l) = (q.upper().unwrap_or(0.0), q.lower().unwrap_or(0.0));
                 if q.ucl.is_some_and(|c| u > c) { u } else { l }
@@ -242,8 +253,8 @@ impl ControlFigure<'_> {
     /// (the last stage is labelled in the margin), when the stage is wide enough.
     fn stage_labels<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
         let slices = stage_slices(p);
-        for (_, pts) in slices.iter().take(slices.len().saturating_sub(1)) {
-            let (Some(first), Some(last)) = (pts.first(), pts.last()) else { continue };
+        for (_, range) in slices.iter().take(slices.len().saturating_sub(1)) {
+            let (Some(first), Some(last)) = (p.points.get(range.start), range.end.checked_sub(1).and_then(|i| p.points.get(i))) else { continue };
             let x = f.px(last.point as f64 + 0.5) - 4;
             if x - f.px(first.point as f64 - 0.5) < 110 || self.is_cusum() {
                 continue;
@@ -312,31 +323,30 @@ impl ControlFigure<'_> {
         let size = 11.0;
         let sample = pts.len().min(5000);
         let stride = (pts.len() / sample).max(1);
-        let widest = pts.iter().step_by(stride).map(|q| plot::text_width(self.chart.label(q.point), size)).fold(0.0, f64::max);
+        let widest = (0..n).step_by(stride).map(|i| plot::text_width(self.chart.label(pts.number(i)), size)).fold(0.0, f64::max);
         let step = plot::label_step(widest, f.width as f64 / n as f64);
         let style = font(size, &colors::INK, HPos::Center, VPos::Top);
         let mut i = if step == 1 { 1 } else { step };
         while i <= n {
-            let q = &pts[i - 1];
             let x = f.px(i as f64);
             line(root, vec![(x, f.bottom()), (x, f.bottom() + 4)], &colors::INK, 1)?;
-            text(root, self.chart.label(q.point), (x, f.bottom() + 7), &style)?;
+            text(root, self.chart.label(pts.number(i - 1)), (x, f.bottom() + 7), &style)?;
             i += step;
         }
         Ok(())
     }
 }
 
-/// The points of each stage of a panel (points are in order of their numbers; a stage runs
-/// from its first to its last point).
-fn stage_slices<'a>(p: &'a PanelView) -> Vec<(&'a StageLimits, &'a [Point])> {
-    let mut out: Vec<(&StageLimits, &[Point])> = p
+/// The points (index ranges) of each stage of a panel (points are in order of their numbers;
+/// a stage runs from its first to its last point).
+fn stage_slices<'a>(p: &'a PanelView) -> Vec<(&'a StageLimits, Range<usize>)> {
+    let mut out: Vec<(&StageLimits, Range<usize>)> = p
         .stages
         .iter()
         .map(|st| {
-            let a = p.points.partition_point(|q| q.point < st.first_point);
-            let b = p.points.partition_point(|q| q.point <= st.last_point);
-            (st, &p.points[a..b.max(a)])
+            let a = p.points.lower_bound(st.first_point);
+            let b = p.points.lower_bound(st.last_point.saturating_add(1));
+            (st, a..b.max(a))
         })
         .collect();
     out.retain(|(_, s)| !s.is_empty());
@@ -360,32 +370,86 @@ fn step_path(pts: &[(f64, f64)], f: &Frame) -> Vec<(i32, i32)> {
             xy.push((x + 0.5, v));
         }
     }
-    decimate(xy, f).into_iter().flatten().collect()
+    decimate(&xy, f).into_iter().flatten().collect()
 }
 
-/// Pixel paths of a polyline, broken at non-finite values; within a pixel column only the
-/// entry, minimum, maximum and exit vertices are kept (the drawn shape is unchanged).
-fn decimate(xy: impl IntoIterator<Item = (f64, f64)>, f: &Frame) -> Vec<Vec<(i32, i32)>> {
+/// [`decimate_with`] of a slice of (x, y) vertices.
+fn decimate(xy: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
+    decimate_with(0..xy.len(), &|i| xy[i], f)
+}
+
+/// What one stretch of a polyline leaves after decimation: a finished pixel column
+/// (x, entry y, min y, max y, exit y), or a break (a non-finite value).
+#[derive(Clone, Copy)]
+enum Mark {
+    Column(i32, i32, i32, i32, i32),
+    Break,
+}
+
+/// Vertices per parallel piece of [`decimate_with`].
+const DECIMATE_PIECE: usize = 1 << 15;
+
+/// Pixel paths of the polyline through the vertices `at(i)` for `i` in `range` (x not
+/// decreasing), broken at non-finite values; within a pixel column only the entry, minimum,
+/// maximum and exit vertices are kept (the drawn shape is unchanged). Long lines are cut into
+/// pieces at pixel column boundaries and the pieces' columns found in parallel; putting them
+/// together in order gives the paths of one pass over all vertices.
+fn decimate_with(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Vec<(i32, i32)>> {
+    use rayon::prelude::*;
+    let px = |i: usize| f.px(at(i).0);
+    // piece boundaries: roughly every DECIMATE_PIECE vertices, moved on to where the pixel column changes
+    let mut cuts = vec![range.start];
+    let mut next = range.start + DECIMATE_PIECE;
+    while next < range.end {
+        let mut c = next;
+        while c < range.end && px(c) == px(c - 1) {
+            c += 1;
+        }
+        if c >= range.end {
+            break;
+        }
+        cuts.push(c);
+        next = c + DECIMATE_PIECE;
+    }
+    cuts.push(range.end);
+    let pieces: Vec<Vec<Mark>> = cuts.par_windows(2).map(|w| columns(w[0]..w[1], at, f)).collect();
     let mut paths = Vec::new();
     let mut cur: Vec<(i32, i32)> = Vec::new();
-    // current column: (x, entry y, min y, max y, last y)
-    let mut col: Option<(i32, i32, i32, i32, i32)> = None;
-    let flush = |col: &mut Option<(i32, i32, i32, i32, i32)>, cur: &mut Vec<(i32, i32)>| {
-        if let Some((x, first, lo, hi, last)) = col.take() {
-            for y in [first, lo, hi, last] {
-                if cur.last() != Some(&(x, y)) {
-                    cur.push((x, y));
+    for m in pieces.iter().flatten() {
+        match *m {
+            Mark::Column(x, first, lo, hi, last) => {
+                for y in [first, lo, hi, last] {
+                    if cur.last() != Some(&(x, y)) {
+                        cur.push((x, y));
+                    }
                 }
             }
-        }
-    };
-    for (x, y) in xy {
-        if !y.is_finite() {
-            flush(&mut col, &mut cur);
-            if cur.len() > 1 {
-                paths.push(std::mem::take(&mut cur));
+            Mark::Break => {
+                if cur.len() > 1 {
+                    paths.push(std::mem::take(&mut cur));
+                }
+                cur.clear();
             }
-            cur.clear();
+        }
+    }
+    if cur.len() > 1 {
+        paths.push(cur);
+    }
+    paths
+}
+
+/// The pixel columns and breaks of the vertices `at(i)`, `i` in `range`, in order.
+fn columns(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Mark> {
+    let mut out = Vec::new();
+    // current column: (x, entry y, min y, max y, last y)
+    let mut col: Option<(i32, i32, i32, i32, i32)> = None;
+    for i in range {
+        let (x, y) = at(i);
+        if !y.is_finite() {
+            if let Some((x, a, lo, hi, b)) = col.take() {
+                out.push(Mark::Column(x, a, lo, hi, b));
+            }
+            out.push(Mark::Break);
             continue;
         }
         let (px, py) = (f.px(x), f.py(y));
@@ -396,16 +460,17 @@ fn decimate(xy: impl IntoIterator<Item = (f64, f64)>, f: &Frame) -> Vec<Vec<(i32
                 c.4 = py;
             }
             _ => {
-                flush(&mut col, &mut cur);
+                if let Some((x, a, lo, hi, b)) = col.take() {
+                    out.push(Mark::Column(x, a, lo, hi, b));
+                }
                 col = Some((px, py, py, py, py));
             }
         }
     }
-    flush(&mut col, &mut cur);
-    if cur.len() > 1 {
-        paths.push(cur);
+    if let Some((x, a, lo, hi, b)) = col {
+        out.push(Mark::Column(x, a, lo, hi, b));
     }
-    paths
+    out
 }
 
 /// Letters of the center line's name; drawn with a bar over them (X̄, R̄, M̄R̄, P̄, ...).
@@ -449,7 +514,7 @@ mod tests {
     fn decimation_keeps_extremes_per_column() {
         let f = Frame::new((0, 0, 100, 100), (0.0, 1000.0), (0.0, 1.0));
         let xy: Vec<(f64, f64)> = (0..1000).map(|i| (i as f64, if i == 503 { 1.0 } else { 0.5 })).collect();
-        let paths = decimate(xy.iter().copied(), &f);
+        let paths = decimate(&xy, &f);
         assert_eq!(paths.len(), 1);
         assert!(paths[0].len() <= 4 * 101);
         assert!(paths[0].iter().any(|&(_, y)| y == 0), "the spike survives");

@@ -8,7 +8,7 @@
 
 use super::constants::d2;
 use super::variables::{judge, StageParams};
-use super::{limits_stage, ChartKind, ChartOptions, ChartResult, Point};
+use super::{limits_stage, ChartKind, ChartOptions, ChartResult, Point, Points};
 use crate::dataset::StageSpan;
 use crate::error::{QceError, Result};
 use std::collections::BTreeMap;
@@ -75,12 +75,13 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
             });
         }
     }
+    let points = Points::from_points(points);
     let mut stages = Vec::with_capacity(data.stages.len());
     let mut segments = Vec::new();
     for (si, st) in data.stages.iter().enumerate() {
-        let pts = &points[st.start..st.end];
         segments.push((st.start, st.end));
-        let mut line = super::variables::stage_line(st, pts, super::constant(pts.iter().map(|q| q.sigma)), &data.stages[params[si].0.source].name);
+        let sigma = super::constant(points.iter_range(st.start..st.end).map(|q| q.sigma));
+        let mut line = super::variables::stage_line(st, &points, st.start..st.end, sigma, &data.stages[params[si].0.source].name);
         let (p, sigma_z) = params[si];
         line.extra = BTreeMap::new();
         line.extra.insert(center_name(opts.kind).into(), p.center);
@@ -211,8 +212,8 @@ mod tests {
         assert!((r.stages[0].center.unwrap() - pbar).abs() < 1e-15);
         assert_eq!(r.stages[0].ucl, None);
         let s = (pbar * (1.0 - pbar) / 50.0).sqrt();
-        assert!((r.points[0].ucl.unwrap() - (pbar + 3.0 * s)).abs() < 1e-15);
-        assert_eq!(r.points[0].lcl, Some(0.0));
+        assert!((r.points.get(0).unwrap().ucl.unwrap() - (pbar + 3.0 * s)).abs() < 1e-15);
+        assert_eq!(r.points.get(0).unwrap().lcl, Some(0.0));
     }
 
     #[test]
@@ -221,7 +222,7 @@ mod tests {
         assert_eq!(r.stages[0].center, Some(5.0));
         assert!((r.stages[0].ucl.unwrap() - (5.0 + 3.0 * 5f64.sqrt())).abs() < 1e-14);
         let r = attribute_chart(&data(&[4.0, 9.0], &[2.0, 3.0]), &ChartOptions::new(ChartKind::U)).unwrap();
-        assert!((r.points[1].value - 3.0).abs() < 1e-15);
+        assert!((r.points.get(1).unwrap().value - 3.0).abs() < 1e-15);
     }
 
     #[test]
@@ -233,7 +234,7 @@ mod tests {
         let z: Vec<f64> = [0.05, 0.2, 0.03, 0.18].iter().map(|p| (p - pbar) / s).collect();
         let sz = ((z[1] - z[0]).abs() + (z[2] - z[1]).abs() + (z[3] - z[2]).abs()) / 3.0 / 1.128;
         assert!((r.stages[0].extra["sigma_z"] - sz).abs() < 1e-12);
-        assert!((r.points[0].ucl.unwrap() - (pbar + 3.0 * s * sz)).abs() < 1e-12);
+        assert!((r.points.get(0).unwrap().ucl.unwrap() - (pbar + 3.0 * s * sz)).abs() < 1e-12);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod attribute;
 pub mod constants;
 pub mod nelson;
+pub mod points;
 pub mod sigma;
 pub mod timeweighted;
 pub mod variables;
@@ -50,6 +51,7 @@ use std::str::FromStr;
 
 pub use attribute::{attribute_chart, AttributeData};
 pub use nelson::{RuleSet, Violation};
+pub use points::{Line, LineKind, Points, Run};
 pub use sigma::{default_method, sigma_within, SigmaEstimate, SigmaMethod};
 pub use variables::variables_chart;
 
@@ -212,9 +214,10 @@ pub struct StageLimits {
     pub extra: std::collections::BTreeMap<String, f64>,
 }
 
-/// One plotted point. Its stage and x-axis label are kept once per chart, not per point
-/// (charts of millions of points): [`ChartResult::stage_name`] and [`ChartResult::label`];
-/// the JSON writes both on every point, as the contract shows.
+/// One plotted point, as [`Points`] hands it out (the points themselves are stored column by
+/// column). Its stage and x-axis label are kept once per chart, not per point (charts of
+/// millions of points): [`ChartResult::stage_name`] and [`ChartResult::label`]; the JSON
+/// writes both on every point, as the contract shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     /// 1-based position in chart order.
@@ -233,9 +236,8 @@ pub struct Point {
     pub ucl: Option<f64>,
     /// Sigma of the plotted statistic at this point (zone width of the Nelson tests).
     pub sigma: f64,
-    /// CUSUM points only: C⁺ and C⁻ (JSON keys `upper`, `lower`). Boxed so that the other
-    /// charts' points stay small (2 million points are common).
-    pub cusum: Option<Box<CusumValues>>,
+    /// CUSUM points only: C⁺ and C⁻ (JSON keys `upper`, `lower`).
+    pub cusum: Option<CusumValues>,
 }
 
 /// The two tabular CUSUM statistics of a point, in data units.
@@ -266,7 +268,7 @@ pub struct Panel {
     /// Stages in file order.
     pub stages: Vec<StageLimits>,
     /// Points in chart order.
-    pub points: Vec<Point>,
+    pub points: Points,
     /// Nelson test failures, sorted by point then rule.
     pub violations: Vec<Violation>,
 }
@@ -281,7 +283,7 @@ pub struct ChartResult {
     /// Stages of the main chart.
     pub stages: Vec<StageLimits>,
     /// Points of the main chart.
-    pub points: Vec<Point>,
+    pub points: Points,
     /// Nelson test failures of the main chart.
     pub violations: Vec<Violation>,
     /// The R, S or MR chart (absent for single charts).
@@ -343,7 +345,7 @@ impl Serialize for PanelJson<'_> {
 
 /// The points of a panel as the contract writes them.
 struct PointsJson<'a> {
-    points: &'a [Point],
+    points: &'a Points,
     stages: &'a [StageLimits],
     labels: &'a [Label],
 }
@@ -359,7 +361,7 @@ impl Serialize for PointsJson<'_> {
             center: p.center,
             lcl: p.lcl,
             ucl: p.ucl,
-            cusum: p.cusum.as_deref(),
+            cusum: p.cusum,
         }))
     }
 }
@@ -376,7 +378,7 @@ struct PointJson<'a> {
     lcl: Option<f64>,
     ucl: Option<f64>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    cusum: Option<&'a CusumValues>,
+    cusum: Option<CusumValues>,
 }
 
 /// Index of the stage whose limits judge stage `i` (itself, or `--limits-from`).

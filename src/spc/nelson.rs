@@ -102,52 +102,112 @@ pub fn describe(rule: u8, k: usize) -> (String, String) {
     }
 }
 
-/// What the tests look at, point by point: the plotted values (tests 3 and 4), their
-/// standardised distance from the center line z = (x − center)/σ (tests 2, 5–8), and whether
-/// each lies beyond a drawn control limit (test 1).
+/// What the tests look at, point by point: the plotted values (tests 3 and 4) and a byte of
+/// flags per point (the other tests): where its standardised distance from the center line
+/// z = (x − center)/σ lies (tests 2, 5–8), and whether it lies beyond a drawn control limit
+/// (test 1). A byte instead of z itself keeps the passes over millions of points short.
 #[derive(Debug, Clone, Default)]
-pub struct Series {
-    /// Plotted values.
-    pub values: Vec<f64>,
-    /// z = (value − center)/σ of each point (σ of the plotted statistic, i.e. the zone width).
-    pub z: Vec<f64>,
-    /// The point lies above its UCL or below its LCL (limits that are not drawn cannot be crossed).
-    pub beyond: Vec<bool>,
+pub struct Series<'a> {
+    /// Plotted values (borrowed from the chart's points where they can be).
+    pub values: std::borrow::Cow<'a, [f64]>,
+    /// Flags of each point: [`BEYOND`], [`ABOVE`], [`BELOW`], [`ABOVE_1`], [`BELOW_1`],
+    /// [`ABOVE_2`], [`BELOW_2`], [`WITHIN_1`].
+    pub flags: Vec<u8>,
 }
 
-impl Series {
+/// Flag: the point lies above its UCL or below its LCL (limits not drawn cannot be crossed).
+pub const BEYOND: u8 = 1;
+/// Flag: z > 0.
+pub const ABOVE: u8 = 2;
+/// Flag: z < 0.
+pub const BELOW: u8 = 4;
+/// Flag: z > 1.
+pub const ABOVE_1: u8 = 8;
+/// Flag: z < −1.
+pub const BELOW_1: u8 = 16;
+/// Flag: z > 2.
+pub const ABOVE_2: u8 = 32;
+/// Flag: z < −2.
+pub const BELOW_2: u8 = 64;
+/// Flag: |z| < 1.
+pub const WITHIN_1: u8 = 128;
+
+/// The flags of one point from z and whether it is beyond a limit.
+#[inline]
+pub fn zone_flags(z: f64, beyond: bool) -> u8 {
+    u8::from(beyond)
+        | (u8::from(z > 0.0) << 1)
+        | (u8::from(z < 0.0) << 2)
+        | (u8::from(z > 1.0) << 3)
+        | (u8::from(z < -1.0) << 4)
+        | (u8::from(z > 2.0) << 5)
+        | (u8::from(z < -2.0) << 6)
+        | (u8::from(z.abs() < 1.0) << 7)
+}
+
+/// The flags of a point (value, center, σ, LCL, UCL).
+#[inline]
+fn entry(x: f64, center: f64, sigma: f64, lcl: Option<f64>, ucl: Option<f64>) -> u8 {
+    zone_flags((x - center) / sigma, ucl.is_some_and(|u| x > u) || lcl.is_some_and(|l| x < l))
+}
+
+impl Series<'static> {
     /// The series of points given as (value, center, σ, LCL, UCL).
-    pub fn from_limits(points: impl Iterator<Item = (f64, f64, f64, Option<f64>, Option<f64>)>) -> Series {
-        let (values, (z, beyond)) = points.map(Self::entry).unzip();
-        Series { values, z, beyond }
+    pub fn from_limits(points: impl Iterator<Item = (f64, f64, f64, Option<f64>, Option<f64>)>) -> Series<'static> {
+        let (values, flags): (Vec<f64>, Vec<u8>) = points.map(|(x, c, s, l, u)| (x, entry(x, c, s, l, u))).unzip();
+        Series { values: values.into(), flags }
     }
+}
 
-    /// One point's (value, (z, beyond)).
-    fn entry((x, center, sigma, lcl, ucl): (f64, f64, f64, Option<f64>, Option<f64>)) -> (f64, (f64, bool)) {
-        (x, ((x - center) / sigma, ucl.is_some_and(|u| x > u) || lcl.is_some_and(|l| x < l)))
-    }
-
-    /// The series of a slice of points, each read as (value, center, σ, LCL, UCL) by `read`:
-    /// the same series as [`Series::from_limits`], built in parallel for large charts.
-    pub fn from_slice<T: Sync>(points: &[T], read: impl Fn(&T) -> (f64, f64, f64, Option<f64>, Option<f64>) + Sync) -> Series {
+impl<'a> Series<'a> {
+    /// The series of a chart panel's points, built in parallel run by run (values borrowed):
+    /// the same series as [`Series::from_limits`] of every point's (value, center, σ, LCL, UCL).
+    pub fn from_points(points: &'a crate::spc::Points) -> Series<'a> {
+        use crate::spc::Line;
         use rayon::prelude::*;
-        let (values, (z, beyond)) = points
-            .par_iter()
-            .with_min_len(1 << 14)
-            .map(|p| Self::entry(read(p)))
-            .unzip();
-        Series { values, z, beyond }
+        const CHUNK: usize = 1 << 14;
+        let values = points.values();
+        let mut flags = vec![0u8; values.len()];
+        for r in points.runs() {
+            let xs = &values[r.indices()];
+            let out = &mut flags[r.indices()];
+            match (&r.center, &r.sigma, &r.lcl, &r.ucl) {
+                // lines constant over the run: a tight loop per chunk
+                (Line::Same(c), Line::Same(s), Line::Same(l), Line::Same(u)) => {
+                    let (c, s, l, u) = (*c, *s, *l, *u);
+                    out.par_chunks_mut(CHUNK).zip(xs.par_chunks(CHUNK)).for_each(|(o, x)| {
+                        for (o, &x) in o.iter_mut().zip(x) {
+                            *o = entry(x, c, s, l, u);
+                        }
+                    });
+                }
+                _ => out.par_iter_mut().zip(xs.par_iter()).enumerate().with_min_len(CHUNK).for_each(|(j, (o, &x))| {
+                    *o = entry(x, r.center.at(j), r.sigma.at(j), r.lcl.at(j), r.ucl.at(j));
+                }),
+            }
+        }
+        Series { values: values.into(), flags }
     }
 }
 
 /// Apply the rule set to each segment `[start, end)` (0-based point indices); violations come
-/// back sorted by point, then rule, with 1-based point numbers.
+/// back sorted by point, then rule, with 1-based point numbers. The (segment, test) pairs are
+/// independent passes and run in parallel.
 pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> Vec<Violation> {
-    let mut hits: Vec<(usize, u8)> = Vec::new();
-    for &(a, b) in segments {
-        for &(rule, k) in &rules.tests {
+    use rayon::prelude::*;
+    let jobs: Vec<(usize, usize, u8, usize)> = segments.iter().flat_map(|&(a, b)| rules.tests.iter().map(move |&(r, k)| (a, b, r, k))).collect();
+    let parts: Vec<Vec<(usize, u8)>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(a, b, rule, k)| {
+            let mut hits = Vec::new();
             test_segment(series, a, b, rule, k, &mut hits);
-        }
+            hits
+        })
+        .collect();
+    let mut hits: Vec<(usize, u8)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        hits.extend(p);
     }
     hits.sort_unstable();
     hits.dedup();
@@ -163,52 +223,68 @@ pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> V
 /// Every point `i` of `[a, b)` that ends a run of at least `need` consecutive points satisfying
 /// `cond` (a run never starts before `a`).
 fn runs(a: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
+    runs_from(a, a, b, need, rule, hits, cond)
+}
+
+/// [`runs`] where `cond` is false before `from` (and is not asked there): tests 3 and 4 look
+/// one or two points back. The count is reset without a branch (the conditions are random on
+/// noisy data and would be mispredicted half of the time).
+fn runs_from(a: usize, from: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
+    let from = from.clamp(a, b.max(a));
+    if need == 0 {
+        hits.extend((a..from).map(|i| (i, rule)));
+    }
     let mut run = 0usize;
-    for i in a..b {
-        run = if cond(i) { run + 1 } else { 0 };
+    for i in from..b {
+        run = (run + 1) & usize::from(cond(i)).wrapping_neg();
         if run >= need {
             hits.push((i, rule));
         }
     }
 }
 
-/// Tests 5 and 6: point `i` is beyond `zone` on one side and at least `need` of the `k` points
-/// ending at `i` are beyond it on that side (a sliding count per side).
-fn m_of_k(z: &[f64], a: usize, b: usize, k: usize, zone: f64, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>) {
+/// Tests 5 and 6: point `i` is beyond the zone on one side (flag `up` or `down`) and at least
+/// `need` of the `k` points ending at `i` are beyond it on that side (a sliding count per side).
+#[allow(clippy::too_many_arguments)]
+fn m_of_k(flags: &[u8], a: usize, b: usize, k: usize, up_flag: u8, down_flag: u8, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>) {
     let (mut up, mut down) = (0usize, 0usize);
+    let (is_up, is_down) = (|f: u8| f & up_flag != 0, |f: u8| f & down_flag != 0);
     for i in a..b {
-        up += usize::from(z[i] > zone);
-        down += usize::from(z[i] < -zone);
+        let f = flags[i];
+        up += usize::from(is_up(f));
+        down += usize::from(is_down(f));
         if i >= a + k {
-            let out = z[i - k];
-            up -= usize::from(out > zone);
-            down -= usize::from(out < -zone);
+            // branch-free: the point leaving the window
+            let out = flags[i - k];
+            up -= usize::from(is_up(out));
+            down -= usize::from(is_down(out));
         }
-        if i + 1 >= a + k && ((z[i] > zone && up >= need) || (z[i] < -zone && down >= need)) {
+        if i + 1 >= a + k && ((is_up(f) && up >= need) || (is_down(f) && down >= need)) {
             hits.push((i, rule));
         }
     }
 }
 
 fn test_segment(s: &Series, a: usize, b: usize, rule: u8, k: usize, hits: &mut Vec<(usize, u8)>) {
-    let (x, z) = (&s.values, &s.z);
+    let (x, f) = (&s.values, &s.flags);
     match rule {
-        1 => runs(a, b, 1, rule, hits, |i| s.beyond[i]),
+        1 => runs(a, b, 1, rule, hits, |i| f[i] & BEYOND != 0),
         2 => {
-            runs(a, b, k, rule, hits, |i| z[i] > 0.0);
-            runs(a, b, k, rule, hits, |i| z[i] < 0.0);
+            runs(a, b, k, rule, hits, |i| f[i] & ABOVE != 0);
+            runs(a, b, k, rule, hits, |i| f[i] & BELOW != 0);
         }
         // K points in a row increasing = K−1 consecutive increases.
         3 => {
-            runs(a, b, k - 1, rule, hits, |i| i > a && x[i] > x[i - 1]);
-            runs(a, b, k - 1, rule, hits, |i| i > a && x[i] < x[i - 1]);
+            runs_from(a, a + 1, b, k - 1, rule, hits, |i| x[i] > x[i - 1]);
+            runs_from(a, a + 1, b, k - 1, rule, hits, |i| x[i] < x[i - 1]);
         }
         // K points alternating = K−2 consecutive sign changes of the differences.
-        4 => runs(a, b, k - 2, rule, hits, |i| i >= a + 2 && (x[i] - x[i - 1]) * (x[i - 1] - x[i - 2]) < 0.0),
-        5 => m_of_k(z, a, b, k, 2.0, 2, rule, hits),
-        6 => m_of_k(z, a, b, k, 1.0, 4, rule, hits),
-        7 => runs(a, b, k, rule, hits, |i| z[i].abs() < 1.0),
-        _ => runs(a, b, k, rule, hits, |i| z[i].abs() > 1.0),
+        4 => runs_from(a, a + 2, b, k - 2, rule, hits, |i| (x[i] - x[i - 1]) * (x[i - 1] - x[i - 2]) < 0.0),
+        5 => m_of_k(f, a, b, k, ABOVE_2, BELOW_2, 2, rule, hits),
+        6 => m_of_k(f, a, b, k, ABOVE_1, BELOW_1, 4, rule, hits),
+        7 => runs(a, b, k, rule, hits, |i| f[i] & WITHIN_1 != 0),
+        // |z| > 1: beyond 1σ on either side
+        _ => runs(a, b, k, rule, hits, |i| f[i] & (ABOVE_1 | BELOW_1) != 0),
     }
 }
 
@@ -286,10 +362,11 @@ mod tests {
     fn m_of_k_matches_a_direct_count() {
         let mut rng = crate::num::testgen::Xorshift::new(0x2545_F491_4F6C_DD1D);
         let z: Vec<f64> = (0..3000).map(|_| (rng.uniform() - 0.5) * 6.0).collect();
-        for (rule, k, zone, need) in [(5u8, 3usize, 2.0, 2usize), (6, 5, 1.0, 4)] {
+        let flags: Vec<u8> = z.iter().map(|&z| zone_flags(z, false)).collect();
+        for (rule, k, zone, need, up, down) in [(5u8, 3usize, 2.0, 2usize, ABOVE_2, BELOW_2), (6, 5, 1.0, 4, ABOVE_1, BELOW_1)] {
             for (a, b) in [(0, 3000), (17, 1000), (5, 7)] {
                 let mut fast = Vec::new();
-                m_of_k(&z, a, b, k, zone, need, rule, &mut fast);
+                m_of_k(&flags, a, b, k, up, down, need, rule, &mut fast);
                 let mut direct = Vec::new();
                 for i in (a + k - 1)..b {
                     for sign in [1.0, -1.0] {

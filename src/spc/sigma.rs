@@ -85,15 +85,8 @@ pub fn sigma_within(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod) -> R
         SigmaMethod::Sbar => sbar(sg, stage),
         SigmaMethod::Pooled => pooled(sg, stage),
         SigmaMethod::Mr => moving_range(sg.stage_values(stage)),
-    }
-    .ok_or_else(|| too_few(sg, stage, method))?;
-    if !(est.sigma > 0.0) || !est.sigma.is_finite() {
-        return Err(QceError::analysis(format!(
-            "{}: no within-subgroup variation in stage '{}' (σ = 0): a control chart or capability needs varying data",
-            sg.value_name, stage.name
-        )));
-    }
-    Ok(SigmaEstimate { method, ..est })
+    };
+    checked(sg, stage, method, est)
 }
 
 fn too_few(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod) -> QceError {
@@ -110,6 +103,36 @@ fn multi<'a>(sg: &'a Subgroups, stage: &StageSpan) -> impl Iterator<Item = &'a [
     (stage.start..stage.end).map(|i| sg.subgroup(i)).filter(|s| s.len() >= 2)
 }
 
+/// Indices of the stage's subgroups with at least two observations.
+fn multi_indices<'a>(sg: &'a Subgroups, stage: &StageSpan) -> impl Iterator<Item = usize> + Clone + use<'a> {
+    (stage.start..stage.end).filter(|&i| sg.size(i) >= 2)
+}
+
+/// Within-subgroup σ of one stage by R̄ or S̄ from each subgroup's range (R̄) or standard
+/// deviation (S̄) already computed: `stat[i]` of subgroup `i` (of all the subgroups, entries of
+/// subgroups of one observation are not read). The same estimate as [`sigma_within`] (same
+/// sums in the same order); other methods are computed from the data.
+pub(crate) fn sigma_from_stats(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod, stat: &[f64]) -> Result<SigmaEstimate> {
+    let est = match method {
+        SigmaMethod::Rbar => rbar_with(sg, stage, |i| stat[i]),
+        SigmaMethod::Sbar => sbar_with(sg, stage, |i| stat[i]),
+        _ => return sigma_within(sg, stage, method),
+    };
+    checked(sg, stage, method, est)
+}
+
+/// The estimate, or the errors of [`sigma_within`].
+fn checked(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod, est: Option<SigmaEstimate>) -> Result<SigmaEstimate> {
+    let est = est.ok_or_else(|| too_few(sg, stage, method))?;
+    if !(est.sigma > 0.0) || !est.sigma.is_finite() {
+        return Err(QceError::analysis(format!(
+            "{}: no within-subgroup variation in stage '{}' (σ = 0): a control chart or capability needs varying data",
+            sg.value_name, stage.name
+        )));
+    }
+    Ok(SigmaEstimate { method, ..est })
+}
+
 /// Range of a slice (max − min).
 pub fn range(xs: &[f64]) -> f64 {
     let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
@@ -118,18 +141,29 @@ pub fn range(xs: &[f64]) -> f64 {
 
 /// R̄/d2 (Montgomery 7e eq. 6.6); unequal n: Minitab's fᵢ-weighted mean of Rᵢ/d2(nᵢ).
 fn rbar(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
-    let groups: Vec<&[f64]> = multi(sg, stage).collect();
-    let first = groups.first()?.len();
-    let k = groups.len() as f64;
-    let nbar = groups.iter().map(|g| g.len() as f64).sum::<f64>() / k;
-    let sigma = if groups.iter().all(|g| g.len() == first) {
-        groups.iter().map(|g| range(g)).sum::<f64>() / k / d2(first)
+    rbar_with(sg, stage, |i| range(sg.subgroup(i)))
+}
+
+/// [`rbar`] with the range of subgroup `i` given by `r(i)`.
+fn rbar_with(sg: &Subgroups, stage: &StageSpan, r: impl Fn(usize) -> f64) -> Option<SigmaEstimate> {
+    let groups = multi_indices(sg, stage);
+    let first = sg.size(groups.clone().next()?);
+    let (mut count, mut sizes, mut equal) = (0usize, 0.0f64, true);
+    for i in groups.clone() {
+        count += 1;
+        sizes += sg.size(i) as f64;
+        equal &= sg.size(i) == first;
+    }
+    let k = count as f64;
+    let nbar = sizes / k;
+    let sigma = if equal {
+        groups.map(r).sum::<f64>() / k / d2(first)
     } else {
         let (mut num, mut den) = (0.0, 0.0);
-        for g in &groups {
-            let n = g.len();
+        for i in groups {
+            let n = sg.size(i);
             let f = (d2(n) / d3(n)).powi(2);
-            num += f * range(g) / d2(n);
+            num += f * r(i) / d2(n);
             den += f;
         }
         num / den
@@ -139,17 +173,28 @@ fn rbar(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
 
 /// S̄/c4 (Montgomery 7e eq. 6.27); unequal n: Minitab's hᵢ-weighted mean of Sᵢ/c4(nᵢ).
 fn sbar(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
-    let groups: Vec<&[f64]> = multi(sg, stage).collect();
-    let first = groups.first()?.len();
+    sbar_with(sg, stage, |i| crate::num::sd(sg.subgroup(i)))
+}
+
+/// [`sbar`] with the standard deviation of subgroup `i` given by `sd(i)`.
+fn sbar_with(sg: &Subgroups, stage: &StageSpan, sd: impl Fn(usize) -> f64) -> Option<SigmaEstimate> {
+    let groups = multi_indices(sg, stage);
+    let first = sg.size(groups.clone().next()?);
     let h = |n: usize| c4(n).powi(2) / (1.0 - c4(n).powi(2));
-    let df = groups.iter().map(|g| h(g.len())).sum::<f64>() / 2.0;
-    let sigma = if groups.iter().all(|g| g.len() == first) {
-        groups.iter().map(|g| crate::num::sd(g)).sum::<f64>() / groups.len() as f64 / c4(first)
+    let (mut count, mut hsum, mut equal) = (0usize, 0.0f64, true);
+    for i in groups.clone() {
+        count += 1;
+        hsum += h(sg.size(i));
+        equal &= sg.size(i) == first;
+    }
+    let df = hsum / 2.0;
+    let sigma = if equal {
+        groups.map(sd).sum::<f64>() / count as f64 / c4(first)
     } else {
         let (mut num, mut den) = (0.0, 0.0);
-        for g in &groups {
-            let n = g.len();
-            num += h(n) * crate::num::sd(g) / c4(n);
+        for i in groups {
+            let n = sg.size(i);
+            num += h(n) * sd(i) / c4(n);
             den += h(n);
         }
         num / den

@@ -4,7 +4,7 @@
 
 use super::nelson::{describe, Violation};
 use super::variables::{stage_at, stage_line, StageParams};
-use super::{ChartOptions, ChartResult, Point};
+use super::{ChartOptions, ChartResult, Point, Points};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
 
@@ -56,12 +56,12 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
             cusum: None,
         });
     }
+    let points = Points::from_points(points);
     let mut stages = Vec::new();
     for (si, st) in sg.stages.iter().enumerate() {
         let p = params[si];
-        let pts = &points[st.start..st.end];
-        let mut line = stage_line(st, pts, Some(p.sigma), &sg.stages[p.source].name);
-        let n = super::constant(pts.iter().map(|q| q.n));
+        let mut line = stage_line(st, &points, st.start..st.end, Some(p.sigma), &sg.stages[p.source].name);
+        let n = super::constant(points.iter_range(st.start..st.end).map(|q| q.n));
         let asym = n.map(|n| l * p.sigma / n.sqrt() * (lambda / (2.0 - lambda)).sqrt());
         line.lcl = asym.map(|w| p.center - w);
         line.ucl = asym.map(|w| p.center + w);
@@ -102,13 +102,14 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
             lcl: Some(-h),
             ucl: Some(h),
             sigma: se,
-            cusum: Some(Box::new(super::CusumValues { upper: cp, lower: cm })),
+            cusum: Some(super::CusumValues { upper: cp, lower: cm }),
         });
     }
+    let points = Points::from_points(points);
     let mut stages = Vec::new();
     for (si, st) in sg.stages.iter().enumerate() {
         let p = params[si];
-        let mut line = stage_line(st, &points[st.start..st.end], Some(p.sigma), &sg.stages[p.source].name);
+        let mut line = stage_line(st, &points, st.start..st.end, Some(p.sigma), &sg.stages[p.source].name);
         line.center = Some(p.center);
         line.extra.insert("target".into(), p.center);
         line.extra.insert("h".into(), opts.h);
@@ -120,7 +121,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
 }
 
 /// Test 1 on time-weighted charts: the upper statistic above UCL or the lower below LCL.
-fn beyond(points: &[Point], up: impl Fn(&Point) -> f64, down: impl Fn(&Point) -> f64) -> Vec<Violation> {
+fn beyond(points: &Points, up: impl Fn(&Point) -> f64, down: impl Fn(&Point) -> f64) -> Vec<Violation> {
     let (en, zh) = describe(1, 1);
     points
         .iter()
@@ -144,9 +145,9 @@ mod tests {
         let r = variables_chart(&sg, &ChartOptions::new(ChartKind::Ewma)).unwrap();
         let (c, s) = (2.0, (1.0 + 1.0 + 1.0) / 3.0 / 1.128);
         let z1 = 0.2 * 1.0 + 0.8 * c;
-        assert!((r.points[0].value - z1).abs() < 1e-15);
+        assert!((r.points.get(0).unwrap().value - z1).abs() < 1e-15);
         let w1 = 3.0 * s * (0.2 / 1.8 * (1.0 - 0.8f64.powi(2))).sqrt();
-        assert!((r.points[0].ucl.unwrap() - (c + w1)).abs() < 1e-14);
+        assert!((r.points.get(0).unwrap().ucl.unwrap() - (c + w1)).abs() < 1e-14);
     }
 
     #[test]

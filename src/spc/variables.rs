@@ -8,7 +8,8 @@
 use super::constants::{c4, d2, d3};
 use super::nelson::{self, RuleSet, Series};
 use super::sigma::range;
-use super::{constant, limits_stage, need_points, ChartKind, ChartOptions, ChartResult, Panel, Point, StageLimits};
+use super::{limits_stage, need_points, ChartKind, ChartOptions, ChartResult, Line, LineKind, Panel, Points, Run, StageLimits};
+use super::constant;
 use super::{default_method, sigma_within, SigmaMethod};
 use crate::dataset::{StageSpan, Subgroups};
 use crate::error::{QceError, Result};
@@ -40,23 +41,52 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         _ => {}
     }
     let method = chart_method(sg, opts);
-    let params = stage_params(sg, opts, method)?;
-    let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
-    match opts.kind {
-        ChartKind::Ewma => return super::timeweighted::ewma(sg, opts, &params, sigma_method),
-        ChartKind::Cusum => return super::timeweighted::cusum(sg, opts, &params, sigma_method),
-        _ => {}
+    if matches!(opts.kind, ChartKind::Ewma | ChartKind::Cusum) {
+        let params = stage_params(sg, opts, method)?;
+        let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
+        return match opts.kind {
+            ChartKind::Ewma => super::timeweighted::ewma(sg, opts, &params, sigma_method),
+            _ => super::timeweighted::cusum(sg, opts, &params, sigma_method),
+        };
     }
-    let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
-    // The two panels are independent: build them side by side.
-    let (main, disp) = rayon::join(
-        || location_panel(sg, opts, &params, statistic),
-        || match opts.kind {
-            ChartKind::XbarR => subgroup_dispersion(sg, opts, &params, Dispersion::Range),
-            ChartKind::XbarS => subgroup_dispersion(sg, opts, &params, Dispersion::Sd),
-            _ => moving_range_panel(sg, opts, &params),
+    // One parallel pass over the subgroups gives the plotted statistics of both panels
+    // (x̄ and R or S); R̄ and S̄ sigma read them. The stages' means (one long sequential sum
+    // each) run alongside that pass, the sigmas and the whole dispersion panel, which need no
+    // center; the location panel follows.
+    let dispersion = match opts.kind {
+        ChartKind::XbarR => Some(Dispersion::Range),
+        ChartKind::XbarS => Some(Dispersion::Sd),
+        _ => None,
+    };
+    let stat_method = match dispersion {
+        Some(Dispersion::Range) => SigmaMethod::Rbar,
+        Some(Dispersion::Sd) => SigmaMethod::Sbar,
+        None => method,
+    };
+    let (centers, rest) = rayon::join(
+        || stage_centers(sg, opts),
+        || -> Result<_> {
+            let sizes: Vec<Option<usize>> = sg.stages.iter().map(|st| stage_size(sg, st)).collect();
+            let (means, spreads) = subgroup_stats(sg, dispersion);
+            let stats = (method == stat_method && dispersion.is_some()).then_some(spreads.as_slice());
+            let sigmas = stage_sigmas(sg, opts, method, stats)?;
+            // the dispersion panel needs σ only
+            let params: Vec<StageParams> = sigmas.iter().map(|&(sigma, source)| StageParams { center: f64::NAN, sigma, source }).collect();
+            let disp = match dispersion {
+                Some(kind) => subgroup_dispersion(sg, opts, &params, kind, spreads, &sizes),
+                None => moving_range_panel(sg, opts, &params),
+            };
+            Ok((means, sigmas, sizes, disp))
         },
     );
+    let (means, sigmas, sizes, disp) = rest?;
+    let params: Vec<StageParams> = sigmas
+        .iter()
+        .map(|&(sigma, source)| StageParams { center: centers.get(source).copied().flatten().unwrap_or(f64::NAN), sigma, source })
+        .collect();
+    let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
+    let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
+    let main = location_panel(sg, opts, &params, statistic, means, &sizes);
     Ok(ChartResult {
         chart: opts.kind,
         sigma_method,
@@ -67,6 +97,45 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         statistic: statistic.to_string(),
         labels: sg.labels.clone(),
     })
+}
+
+/// Each subgroup's mean (its value when alone) and, for X̄-R / X̄-S, its range or standard
+/// deviation (empty otherwise), in one parallel pass.
+fn subgroup_stats(sg: &Subgroups, kind: Option<Dispersion>) -> (Vec<f64>, Vec<f64>) {
+    let mean = |x: &[f64]| if x.len() == 1 { x[0] } else { crate::num::mean(x) };
+    match kind {
+        None => {
+            let mut means = Vec::with_capacity(sg.len());
+            means.par_extend((0..sg.len()).into_par_iter().with_min_len(1 << 12).map(|i| mean(sg.subgroup(i))));
+            (means, Vec::new())
+        }
+        Some(kind) => (0..sg.len())
+            .into_par_iter()
+            .with_min_len(1 << 12)
+            .map(|i| {
+                let x = sg.subgroup(i);
+                let spread = match kind {
+                    Dispersion::Range => range(x),
+                    Dispersion::Sd => crate::num::sd(x),
+                };
+                (mean(x), spread)
+            })
+            .unzip(),
+    }
+}
+
+/// The center of each stage that needs one: `--center-value` (or the EWMA/CUSUM target), else
+/// the mean of the stage's observations (only the `--limits-from` stage's when given).
+fn stage_centers(sg: &Subgroups, opts: &ChartOptions) -> Vec<Option<f64>> {
+    let fixed = opts.center_value.or(opts.target.filter(|_| matches!(opts.kind, ChartKind::Ewma | ChartKind::Cusum)));
+    let from = limits_stage(&sg.stages, opts.limits_from.as_deref()).ok().flatten();
+    (0..sg.stages.len())
+        .map(|i| match fixed {
+            Some(c) => Some(c),
+            None if from.is_none_or(|j| j == i) => Some(crate::num::mean(sg.stage_values(&sg.stages[i]))),
+            None => None,
+        })
+        .collect()
 }
 
 /// The estimator of this chart: `--sigma`, else X̄-R R̄, X̄-S S̄ (pooled when n varies,
@@ -87,19 +156,41 @@ fn chart_method(sg: &Subgroups, opts: &ChartOptions) -> SigmaMethod {
 
 /// Center and σ for every stage (each its own, or all from `--limits-from`).
 pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod) -> Result<Vec<StageParams>> {
+    stage_params_with(sg, opts, method, &stage_centers(sg, opts), None)
+}
+
+/// [`stage_params`] with the stage centers of [`stage_centers`] and, when given, each
+/// subgroup's range (R̄) or standard deviation (S̄) for the sigma estimate.
+fn stage_params_with(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod, centers: &[Option<f64>], stats: Option<&[f64]>) -> Result<Vec<StageParams>> {
+    let sigmas = stage_sigmas(sg, opts, method, stats)?;
+    Ok(sigmas
+        .into_iter()
+        .map(|(sigma, source)| {
+            let center = match centers.get(source).copied().flatten() {
+                Some(c) => c,
+                None => crate::num::mean(sg.stage_values(&sg.stages[source])),
+            };
+            StageParams { center, sigma, source }
+        })
+        .collect())
+}
+
+/// σ of every stage and the stage it comes from (each its own, or all from `--limits-from`):
+/// `--sigma-value`, else the within-subgroup estimate (from `stats` when given, see
+/// [`super::sigma::sigma_from_stats`]).
+fn stage_sigmas(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod, stats: Option<&[f64]>) -> Result<Vec<(f64, usize)>> {
     let from = limits_stage(&sg.stages, opts.limits_from.as_deref())?;
-    let estimate = |i: usize| -> Result<StageParams> {
+    let estimate = |i: usize| -> Result<(f64, usize)> {
         let st = &sg.stages[i];
-        let center = match opts.center_value.or(opts.target.filter(|_| matches!(opts.kind, ChartKind::Ewma | ChartKind::Cusum))) {
-            Some(c) => c,
-            None => crate::num::mean(sg.stage_values(st)),
-        };
         let sigma = match opts.sigma_value {
             Some(s) if s > 0.0 && s.is_finite() => s,
             Some(s) => return Err(QceError::usage(format!("--sigma-value must be a positive number, got {s}"))),
-            None => sigma_within(sg, st, method)?.sigma,
+            None => match stats {
+                Some(stat) => super::sigma::sigma_from_stats(sg, st, method, stat)?.sigma,
+                None => sigma_within(sg, st, method)?.sigma,
+            },
         };
-        Ok(StageParams { center, sigma, source: i })
+        Ok((sigma, i))
     };
     match from {
         Some(j) => {
@@ -110,20 +201,20 @@ pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMet
     }
 }
 
-/// Stage line from the points of a stage: constant limits become numbers, varying ones null.
-pub(crate) fn stage_line(st: &StageSpan, points: &[Point], sigma: Option<f64>, source: &str) -> StageLimits {
-    let first = points.first().map(|p| p.point).unwrap_or(st.start + 1);
-    let last = points.last().map(|p| p.point).unwrap_or(st.start);
+/// Stage line from the points of a stage (indices `range` of `points`): constant limits
+/// become numbers, varying ones null.
+pub(crate) fn stage_line(st: &StageSpan, points: &Points, range: std::ops::Range<usize>, sigma: Option<f64>, source: &str) -> StageLimits {
+    let (first, last) = if range.is_empty() { (st.start + 1, st.start) } else { (points.number(range.start), points.number(range.end - 1)) };
     // A line is a number when every point has the same one (as [`constant`] judges it:
     // within 1e-12 of the stage's first point); a point without the line makes it vary.
-    let center = constant_line(points, |p| Some(p.center));
-    let lcl = constant_line(points, |p| p.lcl);
-    let ucl = constant_line(points, |p| p.ucl);
+    let center = points.constant_line(range.clone(), LineKind::Center);
+    let lcl = points.constant_line(range.clone(), LineKind::Lcl);
+    let ucl = points.constant_line(range.clone(), LineKind::Ucl);
     StageLimits {
         name: st.name.clone(),
         first_point: first,
         last_point: last,
-        n_points: points.len(),
+        n_points: range.len(),
         center,
         sigma,
         lcl,
@@ -133,43 +224,33 @@ pub(crate) fn stage_line(st: &StageSpan, points: &[Point], sigma: Option<f64>, s
     }
 }
 
-/// The value of a line (center or limit) that is the same at every point, judged as
-/// [`constant`] does (relative 1e-12 of the first point's value); `None` when it varies or
-/// some point has no such line. Parallel: stages of millions of points are common.
-fn constant_line(points: &[Point], line: impl Fn(&Point) -> Option<f64> + Sync) -> Option<f64> {
-    let first = line(points.first()?)?;
-    let tol = 1e-12 * first.abs().max(1e-300);
-    points.par_iter().with_min_len(1 << 14).all(|p| line(p).is_some_and(|x| (x - first).abs() <= tol)).then_some(first)
-}
-
 /// Assemble a panel: stage lines, and the Nelson tests restarted in each stage.
-pub(crate) fn panel(sg: &Subgroups, statistic: &str, points: Vec<Point>, params: &[StageParams], rules: &RuleSet) -> Panel {
+pub(crate) fn panel(sg: &Subgroups, statistic: &str, points: Points, params: &[StageParams], rules: &RuleSet) -> Panel {
     let mut stages = Vec::with_capacity(sg.stages.len());
     let mut segments = Vec::with_capacity(sg.stages.len());
     let mut at = 0usize;
     for (si, st) in sg.stages.iter().enumerate() {
         let begin = at;
-        while at < points.len() && points[at].point <= st.end {
-            at += 1;
-        }
+        // the points numbered up to the stage's end
+        at = points.lower_bound(st.end + 1).max(begin);
         segments.push((begin, at));
         let src = &sg.stages[params[si].source].name;
-        stages.push(stage_line(st, &points[begin..at], Some(params[si].sigma), src));
+        stages.push(stage_line(st, &points, begin..at, Some(params[si].sigma), src));
     }
     let violations = judge(&points, &segments, rules);
     Panel { statistic: statistic.to_string(), stages, points, violations }
 }
 
 /// Nelson tests over the points, segment by segment (point indices, not numbers).
-pub(crate) fn judge(points: &[Point], segments: &[(usize, usize)], rules: &RuleSet) -> Vec<nelson::Violation> {
+pub(crate) fn judge(points: &Points, segments: &[(usize, usize)], rules: &RuleSet) -> Vec<nelson::Violation> {
     if rules.tests.is_empty() {
         return Vec::new();
     }
-    let series = Series::from_slice(points, |p| (p.value, p.center, p.sigma, p.lcl, p.ucl));
+    let series = Series::from_points(points);
     let mut v = nelson::apply(&series, segments, rules);
     // `apply` numbers points by index; map back to the points' own numbers.
     for x in &mut v {
-        x.point = points[x.point - 1].point;
+        x.point = points.number(x.point - 1);
     }
     v
 }
@@ -180,31 +261,54 @@ pub(crate) fn stage_at(sg: &Subgroups, i: usize) -> usize {
 }
 
 
-/// The X̄ (or I) panel.
-fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str) -> Panel {
+/// The subgroup size of every subgroup of a stage when they are all equal.
+fn stage_size(sg: &Subgroups, st: &StageSpan) -> Option<usize> {
+    if st.end <= st.start {
+        return None;
+    }
+    let first = sg.size(st.start);
+    sg.offsets[st.start..=st.end].par_windows(2).with_min_len(1 << 14).all(|w| w[1] - w[0] == first).then_some(first)
+}
+
+/// A run of a whole stage whose lines follow from the subgroup size: the same values when the
+/// stage's subgroups all have one size, else one per point. `lines(n)` gives
+/// (center, lcl, ucl, sigma) for size n.
+fn stage_run(sg: &Subgroups, si: usize, size: Option<usize>, lines: impl Fn(usize) -> (f64, Option<f64>, Option<f64>, f64) + Sync) -> Run {
+    let st = &sg.stages[si];
+    let len = st.end - st.start;
+    let (n, center, lcl, ucl, sigma) = match size.filter(|_| len > 0) {
+        Some(n) => {
+            let (c, l, u, s) = lines(n);
+            (Line::Same(n as f64), Line::Same(c), Line::Same(l), Line::Same(u), Line::Same(s))
+        }
+        None => {
+            let each: Vec<(f64, Option<f64>, Option<f64>, f64)> = (st.start..st.end).into_par_iter().with_min_len(1 << 12).map(|i| lines(sg.size(i))).collect();
+            (
+                Line::Each((st.start..st.end).map(|i| sg.size(i) as f64).collect()),
+                Line::Each(each.iter().map(|e| e.0).collect()),
+                Line::Each(each.iter().map(|e| e.1).collect()),
+                Line::Each(each.iter().map(|e| e.2).collect()),
+                Line::Each(each.iter().map(|e| e.3).collect()),
+            )
+        }
+    };
+    Run { start: st.start, len, first_number: st.start + 1, stage: si as u32, n, center, lcl, ucl, sigma }
+}
+
+/// The X̄ (or I) panel, from each subgroup's mean.
+fn location_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], statistic: &str, means: Vec<f64>, sizes: &[Option<usize>]) -> Panel {
     let l = opts.nsigma;
-    let points: Vec<Point> = (0..sg.len())
-        .into_par_iter()
-        .map(|i| {
-            let si = stage_at(sg, i);
+    let runs: Vec<Run> = (0..sg.stages.len())
+        .filter(|&si| sg.stages[si].end > sg.stages[si].start)
+        .map(|si| {
             let p = params[si];
-            let x = sg.subgroup(i);
-            let n = x.len();
-            let se = p.sigma / (n as f64).sqrt();
-            Point {
-                point: i + 1,
-                stage: si as u32,
-                n: n as f64,
-                value: if n == 1 { x[0] } else { crate::num::mean(x) },
-                center: p.center,
-                lcl: Some(p.center - l * se),
-                ucl: Some(p.center + l * se),
-                sigma: se,
-                cusum: None,
-            }
+            stage_run(sg, si, sizes[si], |n| {
+                let se = p.sigma / (n as f64).sqrt();
+                (p.center, Some(p.center - l * se), Some(p.center + l * se), se)
+            })
         })
         .collect();
-    panel(sg, statistic, points, params, &opts.rules)
+    panel(sg, statistic, Points::from_runs(means, runs), params, &opts.rules)
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -218,61 +322,65 @@ fn dispersion_rules(rules: &RuleSet) -> RuleSet {
     if rules.has(1) { RuleSet::only_limits() } else { RuleSet { tests: Vec::new(), western_electric: false } }
 }
 
-/// The R or S panel: per-point center and limits from σ and nᵢ.
-fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion) -> Panel {
+/// The R or S panel: per-point center and limits from σ and nᵢ, from each subgroup's range or
+/// standard deviation (NaN, not plotted, where a subgroup has one observation).
+fn subgroup_dispersion(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], kind: Dispersion, mut values: Vec<f64>, sizes: &[Option<usize>]) -> Panel {
     let l = opts.nsigma;
-    let points: Vec<Point> = (0..sg.len())
-        .into_par_iter()
-        .map(|i| {
-            let si = stage_at(sg, i);
-            let s = params[si].sigma;
-            let x = sg.subgroup(i);
-            let n = x.len();
-            // (statistic, center factor, sd factor): R: d2, d3; S: c4, sqrt(1 - c4^2)
-            let (value, cf, sf) = match kind {
-                Dispersion::Range => (range(x), d2(n), d3(n)),
-                Dispersion::Sd => (crate::num::sd(x), c4(n), (1.0 - c4(n).powi(2)).sqrt()),
-            };
-            let usable = n >= 2;
-            Point {
-                point: i + 1,
-                stage: si as u32,
-                n: n as f64,
-                value: if usable { value } else { f64::NAN },
-                center: cf * s,
-                lcl: usable.then(|| ((cf - l * sf) * s).max(0.0)),
-                ucl: usable.then(|| (cf + l * sf) * s),
-                sigma: sf * s,
-                cusum: None,
+    // Subgroups of one observation have no R or S.
+    for (st, size) in sg.stages.iter().zip(sizes) {
+        if size.is_some_and(|n| n >= 2) {
+            continue;
+        }
+        values[st.start..st.end].par_iter_mut().enumerate().with_min_len(1 << 14).for_each(|(j, v)| {
+            if sg.size(st.start + j) < 2 {
+                *v = f64::NAN;
             }
+        });
+    }
+    let runs: Vec<Run> = (0..sg.stages.len())
+        .filter(|&si| sg.stages[si].end > sg.stages[si].start)
+        .map(|si| {
+            let s = params[si].sigma;
+            stage_run(sg, si, sizes[si], |n| {
+                // (center factor, sd factor): R: d2, d3; S: c4, sqrt(1 - c4^2)
+                let (cf, sf) = match kind {
+                    Dispersion::Range => (d2(n), d3(n)),
+                    Dispersion::Sd => (c4(n), (1.0 - c4(n).powi(2)).sqrt()),
+                };
+                let usable = n >= 2;
+                (cf * s, usable.then(|| ((cf - l * sf) * s).max(0.0)), usable.then(|| (cf + l * sf) * s), sf * s)
+            })
         })
         .collect();
     let stat = if kind == Dispersion::Range { "r" } else { "s" };
-    panel(sg, stat, points, params, &dispersion_rules(&opts.rules))
+    panel(sg, stat, Points::from_runs(values, runs), params, &dispersion_rules(&opts.rules))
 }
 
 /// The MR panel: moving ranges inside each stage, from the stage's second point on.
 fn moving_range_panel(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams]) -> Panel {
     let l = opts.nsigma;
-    let mut points = Vec::with_capacity(sg.len());
+    let mut values = Vec::with_capacity(sg.len());
+    let mut runs = Vec::with_capacity(sg.stages.len());
     for (si, st) in sg.stages.iter().enumerate() {
         let s = params[si].sigma;
-        for i in (st.start + 1)..st.end {
-            let (a, b) = (sg.subgroup(i - 1)[0], sg.subgroup(i)[0]);
-            points.push(Point {
-                point: i + 1,
-                stage: si as u32,
-                n: 2.0,
-                value: (b - a).abs(),
-                center: d2(2) * s,
-                lcl: Some(((d2(2) - l * d3(2)) * s).max(0.0)),
-                ucl: Some((d2(2) + l * d3(2)) * s),
-                sigma: d3(2) * s,
-                cusum: None,
-            });
+        if st.end < st.start + 2 {
+            continue;
         }
+        let start = values.len();
+        values.par_extend(((st.start + 1)..st.end).into_par_iter().with_min_len(1 << 14).map(|i| (sg.subgroup(i)[0] - sg.subgroup(i - 1)[0]).abs()));
+        runs.push(Run {
+            start,
+            len: values.len() - start,
+            first_number: st.start + 2,
+            stage: si as u32,
+            n: Line::Same(2.0),
+            center: Line::Same(d2(2) * s),
+            lcl: Line::Same(Some(((d2(2) - l * d3(2)) * s).max(0.0))),
+            ucl: Line::Same(Some((d2(2) + l * d3(2)) * s)),
+            sigma: Line::Same(d3(2) * s),
+        });
     }
-    panel(sg, "mr", points, params, &dispersion_rules(&opts.rules))
+    panel(sg, "mr", Points::from_runs(values, runs), params, &dispersion_rules(&opts.rules))
 }
 
 #[cfg(test)]
@@ -356,11 +464,11 @@ mod tests {
                     let a = variables_chart(&sg, &o).unwrap();
                     o.sigma_value = Some(s1 * factor);
                     let b = variables_chart(&sg, &o).unwrap();
-                    for (p, q) in a.points.iter().zip(&b.points) {
+                    for (p, q) in a.points.iter().zip(b.points.iter()) {
                         prop_assert!(q.ucl.unwrap() > p.ucl.unwrap() && q.lcl.unwrap() < p.lcl.unwrap());
                     }
                     let (da, db) = (a.dispersion.unwrap(), b.dispersion.unwrap());
-                    for (p, q) in da.points.iter().zip(&db.points) {
+                    for (p, q) in da.points.iter().zip(db.points.iter()) {
                         prop_assert!(q.ucl.unwrap() > p.ucl.unwrap() && q.lcl.unwrap() <= p.lcl.unwrap() + 1e-12 * p.ucl.unwrap());
                     }
                 }
@@ -376,7 +484,7 @@ mod tests {
                     let o = ChartOptions::new(kind);
                     let (a, b) = (variables_chart(&a0, &o).unwrap(), variables_chart(&b0, &o).unwrap());
                     let tol = 1e-9 * (1.0 + shift.abs() + 1000.0);
-                    for (p, q) in a.points.iter().zip(&b.points) {
+                    for (p, q) in a.points.iter().zip(b.points.iter()) {
                         prop_assert!((q.center - p.center - shift).abs() < tol);
                         prop_assert!((q.ucl.unwrap() - p.ucl.unwrap() - shift).abs() < tol);
                         prop_assert!((q.lcl.unwrap() - p.lcl.unwrap() - shift).abs() < tol);
@@ -384,7 +492,7 @@ mod tests {
                     }
                     // the dispersion chart does not move at all
                     if let (Some(da), Some(db)) = (a.dispersion, b.dispersion) {
-                        for (p, q) in da.points.iter().zip(&db.points) {
+                        for (p, q) in da.points.iter().zip(db.points.iter()) {
                             prop_assert!((q.ucl.unwrap() - p.ucl.unwrap()).abs() < tol);
                         }
                     }

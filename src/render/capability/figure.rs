@@ -7,7 +7,7 @@
 use crate::capability::boxcox;
 use crate::capability::dist::{DistKind, Fitted};
 use crate::capability::{CapabilityResult, Options, SigmaMethod, SpecLimits, StageCapability};
-use crate::spc::{variables_chart, ChartKind, ChartOptions, ChartResult, Point};
+use crate::spc::{variables_chart, ChartKind, ChartOptions, ChartResult, Points};
 use crate::dataset::Subgroups;
 use crate::error::{QceError, Result};
 use crate::i18n::Lang;
@@ -108,19 +108,20 @@ fn control_chart(res: &CapabilityResult, sg: &Subgroups) -> Option<ChartResult> 
 }
 
 /// The points of one stage (by index into the panel's stages); violations are sorted by point.
-fn chart_points(points: &[Point], violations: &[crate::spc::Violation], stage: Option<usize>) -> Vec<ChartPoint> {
-    let of_stage: Vec<&Point> = points.iter().filter(|p| stage == Some(p.stage as usize)).collect();
+fn chart_points(points: &Points, violations: &[crate::spc::Violation], stage: Option<usize>) -> Vec<ChartPoint> {
+    let of_stage: Vec<usize> = points.runs().iter().filter(|r| stage == Some(r.stage as usize)).flat_map(|r| r.indices()).collect();
+    let values = points.values();
+    let flagged = |i: usize| violations.binary_search_by_key(&points.number(i), |v| v.point).is_ok();
     // a stage of millions of points: keep each bucket's extremes and the flagged points
-    let kept: Vec<&Point> = if of_stage.len() > 4 * MAX_DRAWN {
+    let kept: Vec<usize> = if of_stage.len() > 4 * MAX_DRAWN {
         let size = of_stage.len().div_ceil(MAX_DRAWN / 2);
-        let flagged = |p: &Point| violations.binary_search_by_key(&p.point, |v| v.point).is_ok();
         let mut kept = Vec::new();
         for chunk in of_stage.chunks(size) {
-            let lo = chunk.iter().min_by(|a, b| a.value.total_cmp(&b.value));
-            let hi = chunk.iter().max_by(|a, b| a.value.total_cmp(&b.value));
-            let mut c: Vec<&Point> = chunk.iter().copied().filter(|p| flagged(p)).take(8).chain(lo.copied()).chain(hi.copied()).collect();
-            c.sort_by_key(|p| p.point);
-            c.dedup_by_key(|p| p.point);
+            let lo = chunk.iter().min_by(|&&a, &&b| values[a].total_cmp(&values[b]));
+            let hi = chunk.iter().max_by(|&&a, &&b| values[a].total_cmp(&values[b]));
+            let mut c: Vec<usize> = chunk.iter().copied().filter(|&i| flagged(i)).take(8).chain(lo.copied()).chain(hi.copied()).collect();
+            c.sort_unstable();
+            c.dedup();
             kept.extend(c);
         }
         kept
@@ -128,6 +129,7 @@ fn chart_points(points: &[Point], violations: &[crate::spc::Violation], stage: O
         of_stage
     };
     kept.into_iter()
+        .filter_map(|i| points.get(i))
         .map(|p| ChartPoint {
             x: p.point as f64,
             value: p.value,
