@@ -46,6 +46,8 @@ pub(crate) struct LazyCsv {
     width: usize,
     /// The file's bytes, mapped at the first pass and shared by the later ones.
     bytes: OnceLock<Arc<FileBytes>>,
+    /// The body holds a double quote somewhere (else no part is searched for one).
+    quoted: bool,
 }
 
 /// A file's bytes: mapped when the file can be (a regular file), else read into memory.
@@ -118,8 +120,10 @@ pub(crate) fn open(path: &Path, shown: &str, opts: &LoadOptions) -> Result<Optio
         first_row: header as u64 + 2,
         width,
         bytes: OnceLock::new(),
+        quoted: true,
     };
     let check = csv.precheck()?;
+    let csv = LazyCsv { quoted: check.quotes, ..csv };
     if !check.utf8 {
         return Ok(None);
     }
@@ -247,7 +251,7 @@ impl LazyCsv {
                     s.fallback = true;
                     return (s, 0);
                 }
-                let n = scan_lines(part, delim, [], |n, line, [], fields| {
+                let n = scan_lines(part, delim, true, [], |n, line, [], fields| {
                     s.see(n, line, fields, delim, width);
                 });
                 (s, n)
@@ -326,14 +330,14 @@ impl LazyCsv {
         cell: impl Fn(&mut P, u64, [&[u8]; N]) + Sync,
         mut merge: impl FnMut(P, u64),
     ) -> Result<Layout> {
-        let (delim, width) = (self.delim, self.width);
+        let (delim, width, quoted) = (self.delim, self.width, self.quoted);
         let mut shapes = ShapeAcc::default();
         let mut lines = 0u64;
         self.for_parts(
             |part| {
                 let mut builder = new_part(part.len());
                 let mut shape = PartShape::default();
-                let n = scan_lines(part, delim, want, |n, line, fields, count| {
+                let n = scan_lines(part, delim, quoted, want, |n, line, fields, count| {
                     if shape.see(n, line, count, delim, width) {
                         cell(&mut builder, n, fields);
                     }
@@ -355,7 +359,7 @@ impl LazyCsv {
     /// in a text column labels are the trimmed texts. One pass: runs of equal cells reuse the
     /// last code without hashing.
     pub(crate) fn key_pass(&self, i: usize, name: &str, letter: &str, rows_hint: usize) -> Result<(Vec<Option<u32>>, Vec<String>, ColumnInfo)> {
-        let delim = self.delim;
+        let (delim, quoted) = (self.delim, self.quoted);
         let mut codes: Vec<Option<u32>> = Vec::with_capacity(rows_hint);
         let mut global = Coder::default();
         let mut tally = ColumnTally::default();
@@ -366,7 +370,7 @@ impl LazyCsv {
                 let mut t = ColumnTally::default();
                 let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
                 let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
-                let n = scan_lines(part, delim, [i], |n, line, [f], _| {
+                let n = scan_lines(part, delim, quoted, [i], |n, line, [f], _| {
                     if is_blank(line, delim) {
                         return;
                     }
@@ -427,13 +431,13 @@ impl LazyCsv {
 
     /// Column `i` as trimmed texts (`None` for blank cells).
     pub(crate) fn text_pass(&self, i: usize) -> Result<Vec<Option<String>>> {
-        let delim = self.delim;
+        let (delim, quoted) = (self.delim, self.quoted);
         let mut out = Vec::new();
         let mut lines = 0u64;
         self.for_parts(
             |part| {
                 let mut v = Vec::new();
-                let n = scan_lines(part, delim, [i], |_, line, [f], _| {
+                let n = scan_lines(part, delim, quoted, [i], |_, line, [f], _| {
                     if !is_blank(line, delim) {
                         let f = trim(f);
                         v.push((!f.is_empty()).then(|| String::from_utf8_lossy(f).into_owned()));
@@ -493,13 +497,13 @@ impl LazyCsv {
 }
 
 /// Visit every line of a part: `f(line index, line bytes, field `want` (empty when the line
-/// is shorter), number of fields)`. Returns the number of lines. Lines end with `\n` or
+/// is shorter), number of fields)`; `quoted`: the file may hold a double quote. Returns the number of lines. Lines end with `\n` or
 /// `\r\n`; a last line without a line end counts. Quoted fields are unquoted (through a
 /// per-line slow path, only on lines that hold a quote); a line whose quote stays open gets
 /// 0 fields.
-fn scan_lines<const N: usize>(part: &[u8], delim: u8, want: [usize; N], mut f: impl FnMut(u64, &[u8], [&[u8]; N], usize)) -> u64 {
+fn scan_lines<const N: usize>(part: &[u8], delim: u8, quoted: bool, want: [usize; N], mut f: impl FnMut(u64, &[u8], [&[u8]; N], usize)) -> u64 {
     let mut n = 0u64;
-    if memchr::memchr(b'"', part).is_some() {
+    if quoted && memchr::memchr(b'"', part).is_some() {
         let mut scratch: [Vec<u8>; N] = std::array::from_fn(|_| Vec::new());
         for line in LineIter::new(part) {
             let fields = split_line(line.bytes, delim);
@@ -783,10 +787,22 @@ impl RunCell {
     /// The run's label: the number written shortest in a number column, else the text.
     fn label(self, numbers: bool) -> Label {
         match self.number {
-            Some(x) if numbers => super::table::number_label(x),
+            Some(x) if numbers && !is_plain_integer(self.text.as_str().as_bytes()) => super::table::number_label(x),
             _ => self.text,
         }
     }
+}
+
+/// Text that is already its number written shortest (`number_label`): an integer of at most
+/// 15 digits, no leading zero, no `+`, not `-0`.
+fn is_plain_integer(t: &[u8]) -> bool {
+    let digits = t.strip_prefix(b"-").unwrap_or(t);
+    let canonical = match digits {
+        [b'0'] => t.len() == 1,
+        [first, ..] => *first != b'0',
+        [] => false,
+    };
+    canonical && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit)
 }
 
 /// Split bytes into about `n` parts, each ending at a line end.
@@ -999,6 +1015,17 @@ mod tests {
     }
 
     #[test]
+    fn run_labels_are_numbers_written_shortest() {
+        for (text, want) in [("12", "12"), ("007", "7"), ("-0", "0"), ("0", "0"), ("+5", "5"), ("-31", "-31"), ("2.50", "2.5"), ("1e3", "1000"), ("1234567890123456", "1234567890123456")] {
+            let x: f64 = text.parse().expect("a number");
+            let cell = RunCell::new(text.as_bytes(), CellClass::Number(x));
+            assert_eq!(cell.label(true), want, "{text}");
+            assert_eq!(is_plain_integer(text.as_bytes()), text == want && text.len() <= 15, "{text}");
+        }
+        assert_eq!(RunCell::new(b"007", CellClass::Number(7.0)).label(false), "007");
+    }
+
+    #[test]
     fn plain_decimal_edges() {
         assert_eq!(plain_decimal(b"74.0081"), Some(74.0081));
         assert_eq!(plain_decimal(b"-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
@@ -1038,7 +1065,7 @@ mod tests {
     #[test]
     fn scanner_gives_fields_and_counts() {
         let mut seen = Vec::new();
-        let n = scan_lines(b"a,b\r\n1,2\n,\n3", b',', [1], |n, line, [f], k| seen.push((n, line.to_vec(), f.to_vec(), k)));
+        let n = scan_lines(b"a,b\r\n1,2\n,\n3", b',', true, [1], |n, line, [f], k| seen.push((n, line.to_vec(), f.to_vec(), k)));
         assert_eq!(n, 4);
         assert_eq!(seen[0], (0, b"a,b".to_vec(), b"b".to_vec(), 2));
         assert_eq!(seen[1], (1, b"1,2".to_vec(), b"2".to_vec(), 2));
