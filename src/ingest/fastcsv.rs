@@ -701,7 +701,7 @@ impl RunPart {
             return;
         }
         let class = match self.last_class {
-            Some(class) if self.last_bytes == f => class,
+            Some(class) if same_bytes(&self.last_bytes, f) => class,
             last => {
                 let class = classify_bytes(f);
                 let same_number = matches!((last, class), (Some(CellClass::Number(a)), CellClass::Number(b)) if a == b);
@@ -717,6 +717,13 @@ impl RunPart {
         };
         self.tally.add(n, class, || String::from_utf8_lossy(f).into_owned());
     }
+}
+
+/// Equal byte strings, compared inline (subgroup ids are a few bytes: a `memcmp` call per
+/// row costs more than the comparison).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Runs gathered over the parts (joined at the end, when every size is known): a run may go

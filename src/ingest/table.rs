@@ -961,6 +961,7 @@ pub(crate) struct ColumnTally {
 
 impl ColumnTally {
     /// Count one cell of file row `row`; `text` gives the cell's text only when it is needed.
+    #[inline]
     pub(crate) fn add(&mut self, row: u64, class: CellClass, text: impl FnOnce() -> String) {
         match class {
             CellClass::Number(_) => self.numbers += 1,
