@@ -677,8 +677,6 @@ fn concat(mut parts: Vec<Vec<f64>>) -> Vec<f64> {
 struct RunPart {
     /// Data rows seen.
     rows: usize,
-    /// Local data row where each run opens.
-    starts: Vec<usize>,
     /// Local data rows of blank cells.
     blanks: Vec<usize>,
     runs: Vec<RunCell>,
@@ -701,13 +699,12 @@ impl RunPart {
             return;
         }
         let class = match self.last_class {
-            Some(class) if same_bytes(&self.last_bytes, f) => class,
+            Some(class) if self.last_bytes == f => class,
             last => {
                 let class = classify_bytes(f);
                 let same_number = matches!((last, class), (Some(CellClass::Number(a)), CellClass::Number(b)) if a == b);
                 if !same_number {
-                    self.runs.push(RunCell::new(f, class));
-                    self.starts.push(row);
+                    self.runs.push(RunCell { start: row, ..RunCell::new(f, class) });
                 }
                 self.last_bytes.clear();
                 self.last_bytes.extend_from_slice(f);
@@ -717,13 +714,6 @@ impl RunPart {
         };
         self.tally.add(n, class, || String::from_utf8_lossy(f).into_owned());
     }
-}
-
-/// Equal byte strings, compared inline (subgroup ids are a few bytes: a `memcmp` call per
-/// row costs more than the comparison).
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Runs gathered over the parts (joined at the end, when every size is known): a run may go
@@ -754,16 +744,15 @@ impl RunAcc {
         }
         let runs: usize = self.parts.iter().zip(&skip).map(|(p, s)| p.runs.len() - s).sum();
         let blanks: usize = self.parts.iter().map(|p| p.blanks.len()).sum();
-        let mut out = Runs { name: name.to_string(), starts: Vec::with_capacity(runs), blanks: Vec::with_capacity(blanks), labels: Vec::new(), height: 0 };
+        let mut out = Runs { name: name.to_string(), blanks: Vec::with_capacity(blanks), ..Runs::default() };
         let mut cells: Vec<RunCell> = Vec::with_capacity(runs);
         for (p, s) in self.parts.into_iter().zip(skip) {
             let base = out.height;
-            out.starts.extend(p.starts.iter().skip(s).map(|r| r + base));
             out.blanks.extend(p.blanks.iter().map(|r| r + base));
-            cells.extend(p.runs.into_iter().skip(s));
+            cells.extend(p.runs.into_iter().skip(s).map(|c| RunCell { start: c.start + base, ..c }));
             out.height += p.rows;
         }
-        out.labels = cells.into_par_iter().map(|r| r.label(numbers)).collect();
+        (out.starts, out.labels) = cells.into_par_iter().map(|c| (c.start, c.label(numbers))).unzip();
         (out, info)
     }
 }
@@ -776,16 +765,18 @@ pub(crate) struct NumericRuns {
     pub(crate) layout: Layout,
 }
 
-/// The cell that opened a run: its text and, for a number, its value.
+/// The cell that opened a run: its text, for a number its value, and the run's first row.
 struct RunCell {
     text: Label,
     number: Option<f64>,
+    /// Data row where the run starts (local to its part until the parts are joined).
+    start: usize,
 }
 
 impl RunCell {
     fn new(bytes: &[u8], class: CellClass) -> RunCell {
         let number = if let CellClass::Number(x) = class { Some(x) } else { None };
-        RunCell { text: Label::from(&*String::from_utf8_lossy(bytes)), number }
+        RunCell { text: Label::from(&*String::from_utf8_lossy(bytes)), number, start: 0 }
     }
     /// `next` (the first run of the following part) is the same subgroup id.
     fn continues_with(&self, next: &RunCell) -> bool {
@@ -885,53 +876,12 @@ fn classify_bytes(f: &[u8]) -> CellClass {
     if t.is_empty() {
         return CellClass::Blank;
     }
-    if let Some(v) = plain_decimal(t) {
-        return CellClass::Number(v);
-    }
     if let Ok(v) = fast_float2::parse::<f64, _>(t) {
         if v.is_finite() {
             return CellClass::Number(v);
         }
     }
     classify(&String::from_utf8_lossy(t))
-}
-
-/// A plain decimal (`-12.345`: a sign, at most 15 significant digits, at most 22 after one
-/// point) by Clinger's fast path: the digits and the power of ten are exact doubles, so the
-/// one division rounds correctly (Clinger 1990, "How to read floating point numbers
-/// accurately", §4). `None` for anything else, which the full parser takes.
-fn plain_decimal(b: &[u8]) -> Option<f64> {
-    const POW10: [f64; 23] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-    let (neg, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        b'+' => (false, &b[1..]),
-        _ => (false, b),
-    };
-    if digits.len() > 24 {
-        return None;
-    }
-    // `count`: significant digits (leading zeros do not count); `any`: a digit at all
-    let (mut m, mut point, mut count, mut any) = (0u64, None, 0usize, false);
-    for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                if count == 15 {
-                    return None; // a 16th significant digit: m may pass 2^53
-                }
-                m = m * 10 + u64::from(c - b'0');
-                count += usize::from(m != 0);
-                any = true;
-            }
-            b'.' if point.is_none() => point = Some(i),
-            _ => return None,
-        }
-    }
-    let frac = point.map_or(0, |p| digits.len() - p - 1);
-    if !any || count > 15 || frac > 22 {
-        return None;
-    }
-    let x = (m as i64) as f64 / POW10[frac]; // m < 10^15: exact either way, i64 converts in one instruction
-    Some(if neg { -x } else { x })
 }
 
 /// Field `i` of a line (empty when the line is shorter). Quoted fields are unquoted into
@@ -1004,23 +954,6 @@ pub(crate) fn split_line(line: &[u8], delim: u8) -> Option<Vec<Cow<'_, str>>> {
 mod tests {
     use super::*;
 
-    proptest::proptest! {
-        /// The fast path reads every plain decimal as the standard library does (correctly
-        /// rounded), and declines what it cannot read exactly.
-        #[test]
-        fn plain_decimals_match_the_full_parser(sign in "[-+]?", int in "0{0,3}[0-9]{0,16}", frac in "(\\.0{0,8}[0-9]{0,16})?") {
-            let text = format!("{sign}{int}{frac}");
-            if let Some(x) = plain_decimal(text.as_bytes()) {
-                let want: f64 = text.parse().expect("a decimal the standard parser reads");
-                proptest::prop_assert_eq!(x.to_bits(), want.to_bits(), "{}", text);
-            } else {
-                let digits = text.trim_start_matches(['-', '+', '0', '.']).bytes().filter(u8::is_ascii_digit).count();
-                let frac_digits = text.split_once('.').map_or(0, |(_, f)| f.len());
-                proptest::prop_assert!(!text.bytes().any(|b| b.is_ascii_digit()) || digits > 15 || frac_digits > 22 || text.trim_start_matches(['-', '+']).len() > 24, "{} declined", text);
-            }
-        }
-    }
-
     #[test]
     fn run_labels_are_numbers_written_shortest() {
         for (text, want) in [("12", "12"), ("007", "7"), ("-0", "0"), ("0", "0"), ("+5", "5"), ("-31", "-31"), ("2.50", "2.5"), ("1e3", "1000"), ("1234567890123456", "1234567890123456")] {
@@ -1030,19 +963,6 @@ mod tests {
             assert_eq!(is_plain_integer(text.as_bytes()), text == want && text.len() <= 15, "{text}");
         }
         assert_eq!(RunCell::new(b"007", CellClass::Number(7.0)).label(false), "007");
-    }
-
-    #[test]
-    fn plain_decimal_edges() {
-        assert_eq!(plain_decimal(b"74.0081"), Some(74.0081));
-        assert_eq!(plain_decimal(b"-0").map(f64::to_bits), Some((-0.0f64).to_bits()));
-        assert_eq!(plain_decimal(b"5."), Some(5.0));
-        assert_eq!(plain_decimal(b"-.25"), Some(-0.25));
-        assert_eq!(plain_decimal(b"0.000000000000001"), Some(1e-15));
-        for no in ["", "-", ".", "1.2.3", "1e5", "1,5", " 1", "123456789012345678", "0x10", "inf"] {
-            assert_eq!(plain_decimal(no.as_bytes()), None, "{no}");
-        }
-        assert_eq!(classify_bytes(b"1e5"), CellClass::Number(1e5));
     }
 
     #[test]
