@@ -131,9 +131,9 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     if spec.subgroup_size == Some(0) {
         return Err(QceError::usage("--subgroup-size must be at least 1"));
     }
-    // One value column with a subgroup column: read both in one pass.
-    // One value column, no stages, no label column and nothing missing (the common large
-    // case): the subgroups are the runs or the blocks of n rows as they stand.
+    // One value column with a subgroup column: read both in one pass. One value column, no
+    // stages, no label column and nothing missing (the common large case): the subgroups are
+    // the runs or the blocks of n rows as they stand.
     let plain = spec.phase.is_none() && spec.label.is_none();
     let (cols, sub_keys) = match (spec.value.as_slice(), spec.subgroup.as_deref()) {
         ([v], Some(s)) => {
@@ -186,10 +186,10 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     let mut current: Option<(Option<u32>, u64)> = None;
     // Per subgroup: the code of its label (into the label or subgroup column's names) and of its
     // stage; Strings are made once, at the end, for the subgroups kept.
-    let label_source = match (&label_keys, &sub_keys, &sub_codes) {
-        (Some(k), _, _) => LabelSource::Keys(k),
-        (None, Some(r), Some(c)) => LabelSource::Runs(c, &r.labels),
-        _ => LabelSource::Numbers,
+    let label_source = match (&label_keys, sub_keys.as_ref().zip(sub_codes.as_deref())) {
+        (Some(k), _) => LabelSource::Keys(k),
+        (None, Some((r, c))) => LabelSource::Runs(c, &r.labels),
+        (None, None) => LabelSource::Numbers,
     };
     let mut label_code: Vec<Option<u32>> = Vec::new();
     let mut stage_code: Vec<Option<u32>> = Vec::new();
