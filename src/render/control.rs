@@ -15,7 +15,6 @@ use crate::spc::{ChartKind, ChartResult, Point, Points, StageLimits, Violation};
 use std::ops::Range;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Presentation options of a chart.
@@ -201,24 +200,8 @@ impl ControlFigure<'_> {
     /// Red markers on failed points with their test numbers.
     fn failures<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
         // failed points in order with their tests (violations are sorted by point, then rule)
-        let mut rules: Vec<(usize, Vec<u8>)> = Vec::new();
-        let mut sorted = true;
-        for v in p.violations {
-            match rules.last_mut() {
-                Some((pt, rs)) if *pt == v.point => rs.push(v.rule),
-                last => {
-                    sorted &= last.is_none_or(|(pt, _)| *pt < v.point);
-                    rules.push((v.point, vec![v.rule]));
-                }
-            }
-        }
-        if !sorted {
-            let mut by: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
-            for v in p.violations {
-                by.entry(v.point).or_default().push(v.rule);
-            }
-            rules = by.into_iter().collect();
-        }
+        debug_assert!(p.violations.windows(2).all(|w| (w[0].point, w[0].rule) <= (w[1].point, w[1].rule)));
+        let rules: Vec<(usize, Vec<u8>)> = p.violations.chunk_by(|a, b| a.point == b.point).map(|g| (g[0].point, g.iter().map(|v| v.rule).collect())).collect();
         // points are in chart order: find each failed point by binary search
         let find = |k: usize| p.points.position(k).and_then(|i| p.points.get(i));
         let write = rules.len() <= RULE_TEXT_UP_TO;

@@ -80,7 +80,7 @@ pub fn attribute_chart(data: &AttributeData, opts: &ChartOptions) -> Result<Char
     let mut segments = Vec::new();
     for (si, st) in data.stages.iter().enumerate() {
         segments.push((st.start, st.end));
-        let sigma = super::constant(points.iter_range(st.start..st.end).map(|q| q.sigma));
+        let sigma = points.constant_line(st.start..st.end, super::LineKind::Sigma);
         let mut line = super::variables::stage_line(st, &points, st.start..st.end, sigma, &data.stages[params[si].0.source].name);
         let (p, sigma_z) = params[si];
         line.extra = BTreeMap::new();

@@ -21,6 +21,15 @@ pub enum Line<T> {
     Each(Vec<T>),
 }
 
+impl<T> Line<T> {
+    /// Add the value of the next point (a run built point by point holds one per point).
+    fn push(&mut self, v: T) {
+        if let Line::Each(xs) = self {
+            xs.push(v);
+        }
+    }
+}
+
 impl<T: Copy> Line<T> {
     /// The value at point `j` of the run.
     #[inline]
@@ -100,18 +109,9 @@ impl Points {
     pub fn from_points(points: impl IntoIterator<Item = Point>) -> Points {
         let mut values = Vec::new();
         let mut runs: Vec<Run> = Vec::new();
-        let mut cusum: Vec<CusumValues> = Vec::new();
-        let mut any_cusum = false;
-        let push = |line: &mut Line<f64>, v: f64| {
-            if let Line::Each(xs) = line {
-                xs.push(v);
-            }
-        };
-        let push_opt = |line: &mut Line<Option<f64>>, v: Option<f64>| {
-            if let Line::Each(xs) = line {
-                xs.push(v);
-            }
-        };
+        // the CUSUM column exists only once a point has C⁺/C⁻ (NaN before it)
+        let mut cusum: Option<Vec<CusumValues>> = None;
+        const NO_CUSUM: CusumValues = CusumValues { upper: f64::NAN, lower: f64::NAN };
         for p in points {
             let i = values.len();
             let extends = runs.last().is_some_and(|r| r.stage == p.stage && r.first_number + r.len == p.point);
@@ -130,17 +130,20 @@ impl Points {
             }
             if let Some(r) = runs.last_mut() {
                 r.len += 1;
-                push(&mut r.n, p.n);
-                push(&mut r.center, p.center);
-                push_opt(&mut r.lcl, p.lcl);
-                push_opt(&mut r.ucl, p.ucl);
-                push(&mut r.sigma, p.sigma);
+                r.n.push(p.n);
+                r.center.push(p.center);
+                r.lcl.push(p.lcl);
+                r.ucl.push(p.ucl);
+                r.sigma.push(p.sigma);
+            }
+            match (p.cusum, &mut cusum) {
+                (Some(c), column) => column.get_or_insert_with(|| vec![NO_CUSUM; i]).push(c),
+                (None, Some(column)) => column.push(NO_CUSUM),
+                (None, None) => {}
             }
             values.push(p.value);
-            any_cusum |= p.cusum.is_some();
-            cusum.push(p.cusum.unwrap_or(CusumValues { upper: f64::NAN, lower: f64::NAN }));
         }
-        Points { values, runs, cusum: any_cusum.then_some(cusum) }
+        Points { values, runs, cusum }
     }
 
     /// Number of points.

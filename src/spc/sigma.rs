@@ -100,7 +100,7 @@ fn too_few(sg: &Subgroups, stage: &StageSpan, method: SigmaMethod) -> QceError {
 
 /// Subgroups of the stage with at least two observations.
 fn multi<'a>(sg: &'a Subgroups, stage: &StageSpan) -> impl Iterator<Item = &'a [f64]> + use<'a> {
-    (stage.start..stage.end).map(|i| sg.subgroup(i)).filter(|s| s.len() >= 2)
+    multi_indices(sg, stage).map(move |i| sg.subgroup(i))
 }
 
 /// Indices of the stage's subgroups with at least two observations.

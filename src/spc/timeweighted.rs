@@ -61,7 +61,7 @@ pub(crate) fn ewma(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams], 
     for (si, st) in sg.stages.iter().enumerate() {
         let p = params[si];
         let mut line = stage_line(st, &points, st.start..st.end, Some(p.sigma), &sg.stages[p.source].name);
-        let n = super::constant(points.iter_range(st.start..st.end).map(|q| q.n));
+        let n = points.constant_line(st.start..st.end, super::LineKind::N);
         let asym = n.map(|n| l * p.sigma / n.sqrt() * (lambda / (2.0 - lambda)).sqrt());
         line.lcl = asym.map(|w| p.center - w);
         line.ucl = asym.map(|w| p.center + w);
