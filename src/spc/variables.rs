@@ -80,10 +80,7 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
         },
     );
     let (means, sigmas, sizes, disp) = rest?;
-    let params: Vec<StageParams> = sigmas
-        .iter()
-        .map(|&(sigma, source)| StageParams { center: centers.get(source).copied().flatten().unwrap_or(f64::NAN), sigma, source })
-        .collect();
+    let params = with_centers(&sigmas, &centers);
     let sigma_method = if opts.sigma_value.is_some() { "known".to_string() } else { method.as_str().to_string() };
     let statistic = if opts.kind == ChartKind::IMr { "i" } else { "xbar" };
     let main = location_panel(sg, opts, &params, statistic, means, &sizes);
@@ -156,23 +153,13 @@ fn chart_method(sg: &Subgroups, opts: &ChartOptions) -> SigmaMethod {
 
 /// Center and σ for every stage (each its own, or all from `--limits-from`).
 pub(crate) fn stage_params(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod) -> Result<Vec<StageParams>> {
-    stage_params_with(sg, opts, method, &stage_centers(sg, opts), None)
+    Ok(with_centers(&stage_sigmas(sg, opts, method, None)?, &stage_centers(sg, opts)))
 }
 
-/// [`stage_params`] with the stage centers of [`stage_centers`] and, when given, each
-/// subgroup's range (R̄) or standard deviation (S̄) for the sigma estimate.
-fn stage_params_with(sg: &Subgroups, opts: &ChartOptions, method: SigmaMethod, centers: &[Option<f64>], stats: Option<&[f64]>) -> Result<Vec<StageParams>> {
-    let sigmas = stage_sigmas(sg, opts, method, stats)?;
-    Ok(sigmas
-        .into_iter()
-        .map(|(sigma, source)| {
-            let center = match centers.get(source).copied().flatten() {
-                Some(c) => c,
-                None => crate::num::mean(sg.stage_values(&sg.stages[source])),
-            };
-            StageParams { center, sigma, source }
-        })
-        .collect())
+/// Stage parameters from each stage's (σ, source stage) and the centers of
+/// [`stage_centers`], which hold every source stage's center.
+fn with_centers(sigmas: &[(f64, usize)], centers: &[Option<f64>]) -> Vec<StageParams> {
+    sigmas.iter().map(|&(sigma, source)| StageParams { center: centers.get(source).copied().flatten().unwrap_or(f64::NAN), sigma, source }).collect()
 }
 
 /// σ of every stage and the stage it comes from (each its own, or all from `--limits-from`):
