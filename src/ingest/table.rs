@@ -753,7 +753,7 @@ fn letter_index(letter: &str) -> usize {
 pub(crate) fn sub_header(grid: &[Vec<RawCell>], header: usize) -> bool {
     let (Some(sub), Some(next)) = (grid.get(header + 1), grid.get(header + 2)) else { return false };
     let texts: Vec<usize> = sub.iter().enumerate().filter(|(_, c)| c.is_filled()).map(|(i, _)| i).collect();
-    if texts.is_empty() || !sub.iter().all(|c| !c.is_filled() || matches!(c, RawCell::Text(t) if classify(t) == CellClass::Text)) {
+    if texts.is_empty() || !sub.iter().all(|c| !c.is_filled() || c.class() == CellClass::Text) {
         return false;
     }
     let head = &grid[header];
@@ -825,14 +825,19 @@ const NOTE_STARTS: &[&str] = &[
 /// in a table of several columns). Returns (grid index, column index, text, reason), in row order.
 pub(crate) fn footer_rows(grid: &[Vec<RawCell>], first: usize) -> Vec<(usize, usize, String, SkipReason)> {
     let several = grid.iter().skip(first).take(200).any(|r| r.iter().filter(|c| c.is_filled()).count() >= 2);
-    let label = |r: &[RawCell]| -> Option<(usize, String)> {
+    // the row's first filled cell when it is text: (column, trimmed text)
+    fn label(r: &[RawCell]) -> Option<(usize, &str)> {
         let c = r.iter().position(RawCell::is_filled)?;
         match &r[c] {
-            RawCell::Text(t) => Some((c, t.trim().to_string())),
+            RawCell::Text(t) => Some((c, t.trim())),
             _ => None,
         }
-    };
+    }
+    // every label is short: longer text is no summary label (and costs no loose key)
     let is_summary = |t: &str| {
+        if t.len() > 64 {
+            return false;
+        }
         let k = loose_key(t);
         let k = k.trim_end_matches(':');
         SUMMARY_LABELS.contains(&k)
@@ -863,7 +868,7 @@ pub(crate) fn footer_rows(grid: &[Vec<RawCell>], first: usize) -> Vec<(usize, us
         }
         looked += 1;
         let Some((c, t)) = label(row) else { break };
-        if is_summary(&t) || is_note(&t) || lone_note(row, c, &t) {
+        if is_summary(t) || is_note(t) || lone_note(row, c, t) {
             r -= 1;
             trailing_from = r;
             continue;
@@ -878,15 +883,16 @@ pub(crate) fn footer_rows(grid: &[Vec<RawCell>], first: usize) -> Vec<(usize, us
         if i >= trailing_from && gap_before(i) {
             note_zone = true;
         }
-        let reason = if is_summary(&t) {
+        // a row of the trailing block that is neither summary nor note passed `lone_note` above
+        let reason = if is_summary(t) {
             Some(SkipReason::Summary)
-        } else if i >= trailing_from && (is_note(&t) || (note_zone && lone_note(row, c, &t))) {
+        } else if i >= trailing_from && (is_note(t) || note_zone) {
             Some(SkipReason::Note)
         } else {
             None
         };
         if let Some(reason) = reason {
-            out.push((i, c, t, reason));
+            out.push((i, c, t.to_string(), reason));
         }
     }
     out
