@@ -184,7 +184,8 @@ impl ControlFigure<'_> {
         let pts = p.points;
         let markers = pts.len() <= MARKERS_UP_TO;
         for (_, range) in stage_slices(p) {
-            let at = |i: usize| (pts.number(i) as f64, get(i));
+            let number = pts.numbers(range.clone());
+            let at = |i: usize| (number(i) as f64, get(i));
             for path in decimate_with(range.clone(), &at, f) {
                 line(root, path, &colors::DATA, 1)?;
             }

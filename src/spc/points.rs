@@ -178,6 +178,19 @@ impl Points {
         r.first_number + (i - r.start)
     }
 
+    /// The numbers of the points at indices `range` as a function of the index: one offset
+    /// when the range lies in one run (no search per point, what a long stage is), else
+    /// [`Points::number`].
+    pub fn numbers(&self, range: Range<usize>) -> impl Fn(usize) -> usize + Sync + '_ {
+        let one_run = (!range.is_empty()).then(|| self.run_of(range.start)).filter(|r| range.end <= r.start + r.len);
+        // numbers grow by at least one per point from 1, so first_number > start
+        let offset = one_run.map(|r| r.first_number - r.start);
+        move |i| match offset {
+            Some(d) => d + i,
+            None => self.number(i),
+        }
+    }
+
     /// Index of the first point whose number is at least `k` (`len` if none).
     pub fn lower_bound(&self, k: usize) -> usize {
         let r = self.runs.partition_point(|r| r.first_number + r.len <= k);
@@ -359,6 +372,13 @@ mod tests {
         assert_eq!(p.lower_bound(1), 0);
         assert_eq!(p.lower_bound(8), 5);
         assert_eq!(p.number(4), 7);
+        // numbers over one run (offset) and across runs (search) agree with number()
+        for range in [0..2, 2..4, 1..2, 0..5, 1..4, 3..3] {
+            let f = p.numbers(range.clone());
+            for i in range {
+                assert_eq!(f(i), p.number(i), "index {i}");
+            }
+        }
         assert_eq!(p.last(), Some(pts[4].clone()));
         assert_eq!(p.constant_line(0..5, LineKind::Center), Some(1.0));
         assert_eq!(p.constant_line(0..5, LineKind::Ucl), None);

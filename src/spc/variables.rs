@@ -99,7 +99,11 @@ pub fn variables_chart(sg: &Subgroups, opts: &ChartOptions) -> Result<ChartResul
 /// Each subgroup's mean (its value when alone) and, for X̄-R / X̄-S, its range or standard
 /// deviation (empty otherwise), in one parallel pass.
 fn subgroup_stats(sg: &Subgroups, kind: Option<Dispersion>) -> (Vec<f64>, Vec<f64>) {
-    let mean = |x: &[f64]| if x.len() == 1 { x[0] } else { crate::num::mean(x) };
+    let mean = |x: &[f64]| match x.len() {
+        1 => x[0],
+        n if n <= crate::num::MEAN_FEW_MAX => crate::num::mean_few(x),
+        _ => crate::num::mean(x),
+    };
     match kind {
         None => {
             let mut means = Vec::with_capacity(sg.len());
