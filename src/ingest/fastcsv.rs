@@ -849,6 +849,9 @@ fn classify_bytes(f: &[u8]) -> CellClass {
     if t.is_empty() {
         return CellClass::Blank;
     }
+    if let Some(v) = super::decimal::short_decimal(t) {
+        return CellClass::Number(v);
+    }
     if let Ok(v) = fast_float2::parse::<f64, _>(t) {
         if v.is_finite() {
             return CellClass::Number(v);

@@ -11,6 +11,7 @@
 //! uses a column can report exactly which cells it excluded and why.
 
 mod cell;
+mod decimal;
 mod delimited;
 mod fastcsv;
 mod parquet;
