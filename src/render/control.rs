@@ -364,7 +364,7 @@ fn decimate(xy: &[(f64, f64)], f: &Frame) -> Vec<Vec<(i32, i32)>> {
 
 /// What one stretch of a polyline leaves after decimation: a finished pixel column
 /// (x, entry y, min y, max y, exit y), or a break (a non-finite value).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Mark {
     Column(i32, i32, i32, i32, i32),
     Break,
@@ -422,8 +422,55 @@ fn decimate_with(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync)
     paths
 }
 
-/// The pixel columns and breaks of the vertices `at(i)`, `i` in `range`, in order.
+/// The pixel columns and breaks of the vertices `at(i)`, `i` in `range`, in order: what
+/// [`columns_by_vertex`] gives, found column by column. Pixel x does not decrease with `i`,
+/// so each column's vertices are one index range, found by a galloping search; pixel y is a
+/// non-increasing function of y, so the column's highest and lowest pixels are those of its
+/// lowest and highest values, and only four vertices per column are mapped to pixels. A
+/// column holding a non-finite value (a break) is done vertex by vertex.
 fn columns(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Mark> {
+    let px = |i: usize| f.px(at(i).0);
+    let mut out = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        let c = px(i);
+        let j = column_end(i, range.end, |k| px(k) == c);
+        let (mut lo, mut hi, mut finite) = (f64::INFINITY, f64::NEG_INFINITY, true);
+        for k in i..j {
+            let y = at(k).1;
+            finite &= y.is_finite();
+            lo = lo.min(y);
+            hi = hi.max(y);
+        }
+        if finite {
+            out.push(Mark::Column(c, f.py(at(i).1), f.py(hi), f.py(lo), f.py(at(j - 1).1)));
+        } else {
+            out.extend(columns_by_vertex(i..j, at, f));
+        }
+        i = j;
+    }
+    out
+}
+
+/// The first index after `i` (below `end`) where `same` fails, `same` holding from `i` on up to
+/// that index: doubling steps, then bisection.
+fn column_end(i: usize, end: usize, same: impl Fn(usize) -> bool) -> usize {
+    let (mut ok, mut step) = (i, 1usize);
+    while ok + step < end && same(ok + step) {
+        ok += step;
+        step *= 2;
+    }
+    // same(ok) holds; the end lies in (ok, min(ok + step, end)]
+    let mut bad = (ok + step).min(end);
+    while bad - ok > 1 {
+        let mid = ok + (bad - ok) / 2;
+        if same(mid) { ok = mid } else { bad = mid }
+    }
+    bad
+}
+
+/// [`columns`] one vertex at a time (the definition, and the way through breaks).
+fn columns_by_vertex(range: Range<usize>, at: &(impl Fn(usize) -> (f64, f64) + Sync), f: &Frame) -> Vec<Mark> {
     let mut out = Vec::new();
     // current column: (x, entry y, min y, max y, last y)
     let mut col: Option<(i32, i32, i32, i32, i32)> = None;
@@ -502,6 +549,39 @@ mod tests {
         assert_eq!(paths.len(), 1);
         assert!(paths[0].len() <= 4 * 101);
         assert!(paths[0].iter().any(|&(_, y)| y == 0), "the spike survives");
+    }
+
+    #[test]
+    fn columns_by_search_match_columns_by_vertex() {
+        let mut rng = crate::num::testgen::Xorshift::new(0x2545_F491_4F6C_DD1D);
+        for case in 0..300 {
+            let n = 1 + (rng.uniform() * 5000.0) as usize;
+            // x with repeats and gaps, y with spikes, breaks and infinities now and then
+            let mut x = 0.0;
+            let xy: Vec<(f64, f64)> = (0..n)
+                .map(|_| {
+                    x += [0.0, 1.0, 1.0, 3.0, 0.25][(rng.uniform() * 5.0) as usize % 5];
+                    let u = rng.uniform();
+                    let y = if case % 3 == 0 && u < 0.01 { f64::NAN } else if case % 5 == 0 && u > 0.995 { f64::INFINITY } else { 10.0 * rng.uniform() - 5.0 };
+                    (x, y)
+                })
+                .collect();
+            let width = [7, 100, 1000][case % 3];
+            let f = Frame::new((0, 0, width, 300), (0.0, x.max(1.0)), (-5.0, 5.0));
+            let at = |i: usize| xy[i];
+            for range in [0..n, n / 3..n, 0..n / 2] {
+                assert_eq!(columns(range.clone(), &at, &f), columns_by_vertex(range.clone(), &at, &f), "case {case}, range {range:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn column_ends_where_the_column_changes() {
+        let col = [0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3];
+        for i in 0..col.len() {
+            let want = (i..col.len()).find(|&k| col[k] != col[i]).unwrap_or(col.len());
+            assert_eq!(column_end(i, col.len(), |k| col[k] == col[i]), want, "from {i}");
+        }
     }
 
     #[test]
