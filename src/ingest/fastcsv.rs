@@ -13,6 +13,7 @@
 //! the first 100 lines) go to the general reader ([`super::delimited`]).
 
 use super::cell::{classify, CellClass};
+use super::decimal::zero_bytes;
 use super::table::{header_names, Coder, ColumnInfo, ColumnTally, Layout, RawCell, RowMap, Runs, Source, Store, Table};
 use super::{Format, LoadOptions};
 use crate::error::{QceError, Result};
@@ -581,13 +582,6 @@ fn for_hits(bytes: &[u8], a: u8, b: u8, mut visit: impl FnMut(usize)) {
             visit(base + k);
         }
     }
-}
-
-/// High bit set in each byte of `x` that is zero (exact, no false positives).
-#[inline]
-fn zero_bytes(x: u64) -> u64 {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    !(((x & LO7).wrapping_add(LO7)) | x | LO7)
 }
 
 /// One column read as numbers, in one part of the file.
