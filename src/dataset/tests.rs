@@ -123,6 +123,26 @@ fn subgroup_runs_of_a_large_file_match_the_keys() {
     assert_eq!(sg.labels[sg.len() - 2], "8571");
 }
 
+/// A run longer than a part of the file (a part with no run of its own) joins its
+/// neighbours' runs as consecutive equal keys say.
+#[test]
+fn a_run_longer_than_a_part_stays_one_run() {
+    let mut csv = String::from("sample,x\n");
+    let ids = (0..20_000u32).map(|i| i / 4).chain(std::iter::repeat_n(99_999, 120_000)).chain((20_000..40_000u32).map(|i| i / 4));
+    for (i, id) in ids.enumerate() {
+        csv.push_str(&format!("{id},{}\n", i % 9));
+    }
+    let (t, _f) = table(&csv);
+    let runs = t.runs("sample").expect("runs");
+    assert_eq!(runs.starts.len(), 5_000 + 1 + 5_000);
+    assert_eq!(runs.labels[5_000], "99999");
+    assert_eq!((runs.starts[5_000], runs.starts[5_001]), (20_000, 140_000));
+    assert_eq!(runs.labels[5_001], "5000");
+    let sg = subgroups(&t, &LayoutSpec { subgroup: Some("sample".into()), ..spec("x") }).expect("layout");
+    assert_eq!(sg.len(), 10_001);
+    assert_eq!(sg.size(5_000), 120_000);
+}
+
 /// A row whose subgroup cell is blank belongs to no subgroup: its value is reported as
 /// excluded (not silently dropped) and the other subgroups keep exactly their values.
 #[test]

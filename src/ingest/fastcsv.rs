@@ -709,17 +709,27 @@ impl RunAcc {
             skip.push(usize::from(matches!((last, p.runs.first()), (Some(a), Some(b)) if a.continues_with(b))));
             last = p.runs.last().or(last);
         }
-        let runs: usize = self.parts.iter().zip(&skip).map(|(p, s)| p.runs.len() - s).sum();
-        let blanks: usize = self.parts.iter().map(|p| p.blanks.len()).sum();
-        let mut out = Runs { name: name.to_string(), blanks: Vec::with_capacity(blanks), ..Runs::default() };
-        let mut cells: Vec<RunCell> = Vec::with_capacity(runs);
-        for (p, s) in self.parts.into_iter().zip(skip) {
-            let base = out.height;
-            out.blanks.extend(p.blanks.iter().map(|r| r + base));
-            cells.extend(p.runs.into_iter().skip(s).map(|c| RunCell { start: c.start + base, ..c }));
+        // run g of the joined list is run g − first[j] + skip[j] of part j (first[j] ≤ g)
+        let (mut first, mut bases) = (Vec::with_capacity(self.parts.len()), Vec::with_capacity(self.parts.len()));
+        let mut out = Runs { name: name.to_string(), ..Runs::default() };
+        let mut runs = 0usize;
+        for (p, s) in self.parts.iter().zip(&skip) {
+            first.push(runs);
+            bases.push(out.height);
+            out.blanks.extend(p.blanks.iter().map(|r| r + out.height));
+            runs += p.runs.len() - s;
             out.height += p.rows;
         }
-        (out.starts, out.labels) = cells.into_par_iter().map(|c| (c.start, c.label(numbers))).unzip();
+        // straight from the parts into the two columns, in parallel (no joined copy of the cells)
+        let parts = &self.parts;
+        (out.starts, out.labels) = (0..runs)
+            .into_par_iter()
+            .map(|g| {
+                let j = first.partition_point(|&f| f <= g) - 1;
+                let c = &parts[j].runs[g - first[j] + skip[j]];
+                (c.start + bases[j], c.label(numbers))
+            })
+            .unzip();
         (out, info)
     }
 }
@@ -750,10 +760,10 @@ impl RunCell {
         self.text == next.text || matches!((self.number, next.number), (Some(a), Some(b)) if a == b)
     }
     /// The run's label: the number written shortest in a number column, else the text.
-    fn label(self, numbers: bool) -> Label {
+    fn label(&self, numbers: bool) -> Label {
         match self.number {
             Some(x) if numbers && !is_plain_integer(self.text.as_str().as_bytes()) => super::table::number_label(x),
-            _ => self.text,
+            _ => self.text.clone(),
         }
     }
 }
