@@ -202,22 +202,24 @@ impl ControlFigure<'_> {
     fn failures<DB: DrawingBackend>(&self, root: &Area<DB>, p: &PanelView, f: &Frame) -> Result<()> {
         // failed points in order with their tests (violations are sorted by point, then rule)
         debug_assert!(p.violations.windows(2).all(|w| (w[0].point, w[0].rule) <= (w[1].point, w[1].rule)));
-        let rules: Vec<(usize, Vec<u8>)> = p.violations.chunk_by(|a, b| a.point == b.point).map(|g| (g[0].point, g.iter().map(|v| v.rule).collect())).collect();
-        // points are in chart order: find each failed point by binary search
-        let find = |k: usize| p.points.position(k).and_then(|i| p.points.get(i));
-        let write = rules.len() <= RULE_TEXT_UP_TO;
+        let failed = || p.violations.chunk_by(|a, b| a.point == b.point);
+        let write = failed().count() <= RULE_TEXT_UP_TO;
         let style = font(11.0, &colors::LIMIT, HPos::Left, VPos::Bottom);
+        let values = p.points.values();
         // which cells have a marker (membership only: any hasher gives the same drawing)
         let mut seen: foldhash::HashSet<(i32, i32)> = foldhash::HashSet::default();
-        for (pt, rs) in &rules {
-            let Some(q) = find(*pt) else { continue };
+        for tests in failed() {
+            let pt = tests[0].point;
+            // points are in chart order: find each failed point by binary search
+            let Some(i) = p.points.position(pt) else { continue };
             let y = if self.is_cusum() {
+                let Some(q) = p.points.get(i) else { continue };
                 let (u, l) = (q.upper().unwrap_or(0.0), q.lower().unwrap_or(0.0));
                 if q.ucl.is_some_and(|c| u > c) { u } else { l }
             } else {
-                q.value
+                values[i]
             };
-            let (x, y) = (f.px(*pt as f64), f.py(y));
+            let (x, y) = (f.px(pt as f64), f.py(y));
             // One marker per marker-sized cell when failures are many (large data): any other
             // failed point of the cell lies under that marker, and the SVG stays small.
             let (cell, r) = if write { ((x, y), 3) } else { ((x / 5, y / 5), 2) };
@@ -226,7 +228,7 @@ impl ControlFigure<'_> {
             }
             root.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], colors::LIMIT.filled())).map_err(plot::err)?;
             if write {
-                let label = rs.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",");
+                let label = tests.iter().map(|v| v.rule.to_string()).collect::<Vec<_>>().join(",");
                 text(root, &label, (x + 4, y - 3), &style)?;
             }
         }
