@@ -56,7 +56,7 @@ pub struct Subgroups {
     pub offsets: Vec<usize>,
     /// Label of each subgroup (subgroup id, `--label` value, or 1-based number); shared with
     /// the chart results drawn from these subgroups (millions of labels are common).
-    pub labels: std::sync::Arc<[Label]>,
+    pub labels: std::sync::Arc<Vec<Label>>,
     /// File row (1-based) of the first row of each subgroup.
     pub first_rows: Vec<u64>,
     /// Stages, in order of first appearance; contiguous runs of subgroups.
@@ -107,7 +107,7 @@ impl Subgroups {
             value_name: value_name.to_string(),
             values,
             offsets: (0..=k).map(|i| i * size).collect(),
-            labels: (1..=k).map(Label::number).collect(),
+            labels: std::sync::Arc::new((1..=k).map(Label::number).collect()),
             first_rows: (0..k).map(|i| (i * size + 2) as u64).collect(),
             stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
             excluded: Vec::new(),
@@ -166,7 +166,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         value_name: cols.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(","),
         values: Vec::new(),
         offsets: vec![0],
-        labels: std::sync::Arc::from([]),
+        labels: std::sync::Arc::default(),
         first_rows: Vec::new(),
         stages: Vec::new(),
         excluded,

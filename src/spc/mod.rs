@@ -33,7 +33,7 @@ pub(crate) mod test_support {
             value_name: "x".into(),
             values,
             offsets,
-            labels: (1..=k).map(crate::label::Label::number).collect(),
+            labels: std::sync::Arc::new((1..=k).map(crate::label::Label::number).collect()),
             first_rows: (2..k as u64 + 2).collect(),
             stages: stages.iter().map(|&(n, a, b)| StageSpan { name: n.into(), start: a, end: b }).collect(),
             excluded: vec![],
@@ -292,7 +292,7 @@ pub struct ChartResult {
     pub statistic: String,
     /// The x-axis label of each point position (point `k` has label `labels[k − 1]`): subgroup
     /// id, `--label` value or number. Shared by both panels.
-    pub labels: std::sync::Arc<[Label]>,
+    pub labels: std::sync::Arc<Vec<Label>>,
 }
 
 impl ChartResult {
