@@ -702,18 +702,16 @@ impl RunAcc {
     fn finish(self, name: &str, letter: &str) -> (Runs, ColumnInfo) {
         let info = self.tally.into_info(name, letter);
         let numbers = info.kind == super::table::ColumnKind::Number;
-        // A part whose first run continues the last run before it skips that run.
-        let mut skip = Vec::with_capacity(self.parts.len());
-        let mut last: Option<&RunCell> = None;
-        for p in &self.parts {
-            skip.push(usize::from(matches!((last, p.runs.first()), (Some(a), Some(b)) if a.continues_with(b))));
-            last = p.runs.last().or(last);
-        }
-        // run g of the joined list is run g − first[j] + skip[j] of part j (first[j] ≤ g)
-        let (mut first, mut bases) = (Vec::with_capacity(self.parts.len()), Vec::with_capacity(self.parts.len()));
+        // A part whose first run continues the last run before it skips that run; run g of the
+        // joined list is run g − first[j] + skip[j] of part j (first[j] ≤ g).
+        let n = self.parts.len();
+        let (mut skip, mut first, mut bases) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
         let mut out = Runs { name: name.to_string(), ..Runs::default() };
-        let mut runs = 0usize;
-        for (p, s) in self.parts.iter().zip(&skip) {
+        let (mut runs, mut last): (usize, Option<&RunCell>) = (0, None);
+        for p in &self.parts {
+            let s = usize::from(matches!((last, p.runs.first()), (Some(a), Some(b)) if a.continues_with(b)));
+            last = p.runs.last().or(last);
+            skip.push(s);
             first.push(runs);
             bases.push(out.height);
             out.blanks.extend(p.blanks.iter().map(|r| r + out.height));
@@ -746,7 +744,7 @@ pub(crate) struct NumericRuns {
 struct RunCell {
     text: Label,
     number: Option<f64>,
-    /// Data row where the run starts (local to its part until the parts are joined).
+    /// Data row where the run starts, local to its part (`finish` adds the part's first row).
     start: usize,
 }
 
