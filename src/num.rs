@@ -10,18 +10,54 @@ pub mod sort;
 pub use compensated::CompensatedSum;
 pub use sort::{sort_f64, sorted_copy};
 
-/// Neumaier's compensated sum (improved Kahan–Babuška; Neumaier 1974). Error O(ε) instead of O(nε).
+/// Slices at least this long are summed in parallel, in chunks of [`SUM_CHUNK`].
+pub const PAR_SUM_FROM: usize = 1 << 17;
+/// Chunk of a parallel compensated sum: fixed, so the result does not depend on the threads.
+const SUM_CHUNK: usize = 1 << 16;
+
+/// Neumaier's compensated sum (improved Kahan–Babuška; Neumaier 1974). Error O(ε) instead of
+/// O(nε). Long slices ([`PAR_SUM_FROM`]) are summed chunk by chunk in parallel and the chunks'
+/// sums and corrections then added in order, compensated: the same accuracy, and the same
+/// result on any number of threads.
 pub fn sum(xs: &[f64]) -> f64 {
+    shifted_sum(xs, 0.0)
+}
+
+/// Compensated sum of `x − shift` over the slice (see [`sum`]).
+fn shifted_sum(xs: &[f64], shift: f64) -> f64 {
+    use rayon::prelude::*;
+    if xs.len() < PAR_SUM_FROM {
+        let (s, c) = neumaier(xs, shift);
+        return s + c;
+    }
+    let parts: Vec<(f64, f64)> = xs.par_chunks(SUM_CHUNK).map(|chunk| neumaier(chunk, shift)).collect();
     let (mut s, mut c) = (0.0f64, 0.0f64);
-    for &x in xs {
-        let t = s + x;
-        // both corrections, then a select: the same sum, without a branch that random-looking
-        // data (|s| ≈ |x| in short sums) would mispredict
-        let (big_s, big_x) = ((s - t) + x, (x - t) + s);
-        c += if s.abs() >= x.abs() { big_s } else { big_x };
-        s = t;
+    for (part, correction) in parts {
+        neumaier_add(&mut s, &mut c, part);
+        c += correction;
     }
     s + c
+}
+
+/// Neumaier's running sum and correction of `x − shift` over the slice.
+#[inline]
+fn neumaier(xs: &[f64], shift: f64) -> (f64, f64) {
+    let (mut s, mut c) = (0.0f64, 0.0f64);
+    for &x in xs {
+        neumaier_add(&mut s, &mut c, x - shift);
+    }
+    (s, c)
+}
+
+/// One step of Neumaier's sum: add `x` to the sum `s`, its rounding error to `c`.
+#[inline(always)]
+fn neumaier_add(s: &mut f64, c: &mut f64, x: f64) {
+    let t = *s + x;
+    // both corrections, then a select: the same sum, without a branch that random-looking
+    // data (|s| ≈ |x| in short sums) would mispredict
+    let (big_s, big_x) = ((*s - t) + x, (x - t) + *s);
+    *c += if s.abs() >= x.abs() { big_s } else { big_x };
+    *s = t;
 }
 
 /// Arithmetic mean with a compensated sum and one refinement pass (the residual mean is
@@ -33,15 +69,7 @@ pub fn mean(xs: &[f64]) -> f64 {
     let n = xs.len() as f64;
     let m0 = sum(xs) / n;
     // Refinement: mean of residuals (Higham, Accuracy and Stability, §1.9 two-pass idea).
-    let mut r = (0.0f64, 0.0f64);
-    for &x in xs {
-        let d = x - m0;
-        let t = r.0 + d;
-        let (big_r, big_d) = ((r.0 - t) + d, (d - t) + r.0);
-        r.1 += if r.0.abs() >= d.abs() { big_r } else { big_d };
-        r.0 = t;
-    }
-    m0 + (r.0 + r.1) / n
+    m0 + shifted_sum(xs, m0) / n
 }
 
 /// Subgroups up to this size take [`mean_few`].
@@ -139,6 +167,28 @@ mod tests {
     fn compensated_sum_beats_naive() {
         let xs = [1e16, 1.0, -1e16, 1.0];
         assert_eq!(sum(&xs), 2.0);
+    }
+
+    #[test]
+    fn long_sums_are_exact_and_the_same_on_any_number_of_threads() {
+        // 1e9 + k/8 for k = 0..: every term and every partial sum is exact in f64, so the true
+        // sum is known; with a cancelling ±1e16 pair added the plain sum loses it
+        let n = 3 * PAR_SUM_FROM + 12_345;
+        let plain: Vec<f64> = (0..n).map(|k| 1e9 + (k % 8) as f64 / 8.0).collect();
+        let mut spiked = plain.clone();
+        spiked[5] = 1e16;
+        spiked[n - 3] = -1e16;
+        let exact = |xs: &[f64]| xs.iter().map(|&x| (x * 8.0) as i128).sum::<i128>() as f64 / 8.0;
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+            pool.install(|| (sum(&spiked), mean(&plain)))
+        };
+        let (one, four) = (on(1), on(4));
+        assert_eq!((one.0.to_bits(), one.1.to_bits()), (four.0.to_bits(), four.1.to_bits()));
+        assert_eq!(one.0, exact(&spiked));
+        assert_ne!(spiked.iter().sum::<f64>(), exact(&spiked), "the data must defeat a plain sum");
+        let want = exact(&plain) / n as f64;
+        assert!((one.1 - want).abs() <= want * f64::EPSILON, "{} vs {want}", one.1);
     }
 
     #[test]
