@@ -148,7 +148,13 @@ pub fn zone_flags(z: f64, beyond: bool) -> u8 {
 /// The flags of a point (value, center, σ, LCL, UCL).
 #[inline]
 fn entry(x: f64, center: f64, sigma: f64, lcl: Option<f64>, ucl: Option<f64>) -> u8 {
-    zone_flags((x - center) / sigma, ucl.is_some_and(|u| x > u) || lcl.is_some_and(|l| x < l))
+    entry_open(x, center, sigma, lcl.unwrap_or(f64::NEG_INFINITY), ucl.unwrap_or(f64::INFINITY))
+}
+
+/// [`entry`] with a missing limit given as ∓∞, which no value crosses (NaN crosses none).
+#[inline]
+fn entry_open(x: f64, center: f64, sigma: f64, lcl: f64, ucl: f64) -> u8 {
+    zone_flags((x - center) / sigma, (x > ucl) | (x < lcl))
 }
 
 impl Series<'static> {
@@ -174,10 +180,10 @@ impl<'a> Series<'a> {
             match (&r.center, &r.sigma, &r.lcl, &r.ucl) {
                 // lines constant over the run: a tight loop per chunk
                 (Line::Same(c), Line::Same(s), Line::Same(l), Line::Same(u)) => {
-                    let (c, s, l, u) = (*c, *s, *l, *u);
+                    let (c, s, l, u) = (*c, *s, l.unwrap_or(f64::NEG_INFINITY), u.unwrap_or(f64::INFINITY));
                     out.par_chunks_mut(CHUNK).zip(xs.par_chunks(CHUNK)).for_each(|(o, x)| {
                         for (o, &x) in o.iter_mut().zip(x) {
-                            *o = entry(x, c, s, l, u);
+                            *o = entry_open(x, c, s, l, u);
                         }
                     });
                 }
@@ -190,34 +196,53 @@ impl<'a> Series<'a> {
     }
 }
 
+/// Points per job of [`apply`]: a chunk's flags and values stay in cache while every test
+/// passes over them.
+const APPLY_CHUNK: usize = 1 << 15;
+
 /// Apply the rule set to each segment `[start, end)` (0-based point indices); violations come
-/// back sorted by point, then rule, with 1-based point numbers. The (segment, test) pairs are
-/// independent passes and run in parallel.
+/// back sorted by point, then rule, with 1-based point numbers.
+///
+/// Segments are cut into chunks that run in parallel, each with every test. A test at point
+/// `i` looks at most K + 1 points back (test 4: K − 2 sign changes of differences), so chunk
+/// `[c0, c1)` is tested exactly from `max(start, c0 − look)` on, keeping the hits from `c0`.
 pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> Vec<Violation> {
     use rayon::prelude::*;
-    let jobs: Vec<(usize, usize, u8, usize)> = segments.iter().flat_map(|&(a, b)| rules.tests.iter().map(move |&(r, k)| (a, b, r, k))).collect();
-    let parts: Vec<Vec<(usize, u8)>> = jobs
+    let look = rules.tests.iter().map(|&(_, k)| k).max().unwrap_or(0) + 2;
+    let jobs: Vec<(usize, usize, usize)> =
+        segments.iter().flat_map(|&(a, b)| (a..b).step_by(APPLY_CHUNK).map(move |c0| (a, c0, (c0 + APPLY_CHUNK).min(b)))).collect();
+    let texts: Vec<(u8, (String, String))> = rules.tests.iter().map(|&(r, k)| (r, describe(r, k))).collect();
+    let parts: Vec<Vec<Violation>> = jobs
         .par_iter()
         .with_max_len(1)
-        .map(|&(a, b, rule, k)| {
+        .map(|&(a, c0, c1)| {
+            let from = c0.saturating_sub(look).max(a);
             let mut hits = Vec::new();
-            test_segment(series, a, b, rule, k, &mut hits);
-            hits
+            for &(rule, k) in &rules.tests {
+                test_segment(series, from, c1, rule, k, &mut hits);
+            }
+            hits.retain(|&(i, _)| i >= c0);
+            hits.sort_unstable();
+            hits.dedup();
+            hits.into_iter().map(|(i, rule)| violation(i, rule, &texts)).collect()
         })
         .collect();
-    let mut hits: Vec<(usize, u8)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut out: Vec<Violation> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for p in parts {
-        hits.extend(p);
+        out.extend(p);
     }
-    hits.sort_unstable();
-    hits.dedup();
-    let texts: Vec<(u8, (String, String))> = rules.tests.iter().map(|&(r, k)| (r, describe(r, k))).collect();
-    hits.into_iter()
-        .map(|(i, rule)| {
-            let (en, zh) = texts.iter().find(|(r, _)| *r == rule).map(|(_, t)| t.clone()).unwrap_or_default();
-            Violation { point: i + 1, rule, description: en, description_zh: zh }
-        })
-        .collect()
+    // segments come in order from the panels; any other order is sorted here
+    if !out.is_sorted_by_key(|v| (v.point, v.rule)) {
+        out.sort_by_key(|v| (v.point, v.rule));
+        out.dedup_by_key(|v| (v.point, v.rule));
+    }
+    out
+}
+
+/// The violation of `rule` at point index `i`, with the rule's texts.
+fn violation(i: usize, rule: u8, texts: &[(u8, (String, String))]) -> Violation {
+    let (en, zh) = texts.iter().find(|(r, _)| *r == rule).map(|(_, t)| t.clone()).unwrap_or_default();
+    Violation { point: i + 1, rule, description: en, description_zh: zh }
 }
 
 /// Every point `i` of `[a, b)` that ends a run of at least `need` consecutive points satisfying
@@ -379,6 +404,66 @@ mod tests {
                 assert_eq!(fast, direct, "rule {rule} on [{a}, {b})");
             }
         }
+    }
+
+    /// Every (segment, test) pass over whole segments, sorted: what [`apply`] must give.
+    fn unchunked(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> Vec<(usize, u8)> {
+        let mut hits = Vec::new();
+        for &(a, b) in segments {
+            for &(rule, k) in &rules.tests {
+                test_segment(series, a, b, rule, k, &mut hits);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter().map(|(i, r)| (i + 1, r)).collect()
+    }
+
+    #[test]
+    fn chunks_give_the_hits_of_whole_segments() {
+        // a slow random walk with noise (long runs, trends, alternations), long patterns laid
+        // across chunk boundaries, and segments that start and end inside chunks
+        let n = 3 * APPLY_CHUNK + 77;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut uniform = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut walk = 0.0f64;
+        let mut values: Vec<f64> = (0..n)
+            .map(|_| {
+                walk = 0.98 * walk + 0.6 * (uniform() - 0.5);
+                walk + 1.2 * (uniform() - 0.5)
+            })
+            .collect();
+        for (j, v) in values[APPLY_CHUNK - 9..APPLY_CHUNK + 9].iter_mut().enumerate() {
+            *v = 0.01 * j as f64 + 0.5; // increasing, one side, within 1σ
+        }
+        for (j, v) in values[2 * APPLY_CHUNK - 8..2 * APPLY_CHUNK + 8].iter_mut().enumerate() {
+            *v = if j % 2 == 0 { 1.5 } else { -1.5 }; // alternating, beyond 1σ
+        }
+        let series = Series::from_limits(values.iter().map(|&x| (x, 0.0, 1.0, Some(-3.0), Some(3.0))));
+        let we = RuleSet::western_electric();
+        for segments in [vec![(0, n)], vec![(0, APPLY_CHUNK - 3), (APPLY_CHUNK - 3, 2 * APPLY_CHUNK + 5), (2 * APPLY_CHUNK + 5, n)], vec![(7, 20), (20, n - 1)]] {
+            for rules in [&RuleSet::all(), &we] {
+                let got: Vec<(usize, u8)> = apply(&series, &segments, rules).into_iter().map(|v| (v.point, v.rule)).collect();
+                let want = unchunked(&series, &segments, rules);
+                assert!(want.len() > 1000, "the data must fail the tests often ({})", want.len());
+                assert_eq!(got, want, "segments {segments:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn missing_limits_are_never_crossed() {
+        for x in [f64::INFINITY, f64::NEG_INFINITY, 1e308, f64::NAN] {
+            assert_eq!(entry(x, 0.0, 1.0, None, None) & BEYOND, 0);
+        }
+        assert_eq!(entry(4.0, 0.0, 1.0, None, Some(3.0)) & BEYOND, BEYOND);
+        assert_eq!(entry(-4.0, 0.0, 1.0, Some(-3.0), None) & BEYOND, BEYOND);
+        assert_eq!(entry(3.0, 0.0, 1.0, Some(-3.0), Some(3.0)) & BEYOND, 0);
     }
 
     #[test]
