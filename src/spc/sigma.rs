@@ -145,22 +145,18 @@ fn rbar(sg: &Subgroups, stage: &StageSpan) -> Option<SigmaEstimate> {
 }
 
 /// [`rbar`] with the range of subgroup `i` given by `r(i)`.
-fn rbar_with(sg: &Subgroups, stage: &StageSpan, r: impl Fn(usize) -> f64) -> Option<SigmaEstimate> {
-    let groups = multi_indices(sg, stage);
-    let first = sg.size(groups.clone().next()?);
-    let (mut count, mut sizes, mut equal) = (0usize, 0.0f64, true);
-    for i in groups.clone() {
-        count += 1;
-        sizes += sg.size(i) as f64;
-        equal &= sg.size(i) == first;
+fn rbar_with(sg: &Subgroups, stage: &StageSpan, r: impl Fn(usize) -> f64 + Sync) -> Option<SigmaEstimate> {
+    let t = tally(sg, stage, &r);
+    if t.count == 0 {
+        return None;
     }
-    let k = count as f64;
-    let nbar = sizes / k;
-    let sigma = if equal {
-        groups.map(r).sum::<f64>() / k / d2(first)
+    let k = t.count as f64;
+    let nbar = t.sizes as f64 / k;
+    let sigma = if t.min_size == t.max_size {
+        t.sum / k / d2(t.min_size)
     } else {
         let (mut num, mut den) = (0.0, 0.0);
-        for i in groups {
+        for i in multi_indices(sg, stage) {
             let n = sg.size(i);
             let f = (d2(n) / d3(n)).powi(2);
             num += f * r(i) / d2(n);
@@ -169,6 +165,48 @@ fn rbar_with(sg: &Subgroups, stage: &StageSpan, r: impl Fn(usize) -> f64) -> Opt
         num / den
     };
     Some(SigmaEstimate { method: SigmaMethod::Rbar, sigma, df: 0.9 * k * (nbar - 1.0) })
+}
+
+/// Count, total and extreme sizes of a stage's subgroups with at least two observations, and
+/// the sum of `stat` over them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Tally {
+    count: usize,
+    sizes: usize,
+    min_size: usize,
+    max_size: usize,
+    sum: f64,
+}
+
+/// [`Tally`] of a stage, in parallel over fixed chunks of subgroups whose sums are then added
+/// in order: the same result on any number of threads.
+fn tally(sg: &Subgroups, stage: &StageSpan, stat: &(impl Fn(usize) -> f64 + Sync)) -> Tally {
+    use rayon::prelude::*;
+    const CHUNK: usize = 1 << 14;
+    let empty = Tally { count: 0, sizes: 0, min_size: usize::MAX, max_size: 0, sum: 0.0 };
+    let chunk = |from: usize| {
+        let mut t = empty;
+        for i in from..(from + CHUNK).min(stage.end) {
+            let n = sg.size(i);
+            if n >= 2 {
+                t.count += 1;
+                t.sizes += n;
+                t.min_size = t.min_size.min(n);
+                t.max_size = t.max_size.max(n);
+                t.sum += stat(i);
+            }
+        }
+        t
+    };
+    let starts: Vec<usize> = (stage.start..stage.end).step_by(CHUNK).collect();
+    let parts: Vec<Tally> = if starts.len() > 1 { starts.par_iter().map(|&f| chunk(f)).collect() } else { starts.iter().map(|&f| chunk(f)).collect() };
+    parts.into_iter().fold(empty, |a, b| Tally {
+        count: a.count + b.count,
+        sizes: a.sizes + b.sizes,
+        min_size: a.min_size.min(b.min_size),
+        max_size: a.max_size.max(b.max_size),
+        sum: a.sum + b.sum,
+    })
 }
 
 /// S̄/c4 (Montgomery 7e eq. 6.27); unequal n: Minitab's hᵢ-weighted mean of Sᵢ/c4(nᵢ).
