@@ -20,6 +20,9 @@
 
 use crate::error::{QceError, Result};
 use serde::Serialize;
+use std::sync::Arc;
+
+mod masks;
 
 /// One test failure.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -28,10 +31,11 @@ pub struct Violation {
     pub point: usize,
     /// Minitab's test number, 1–8.
     pub rule: u8,
-    /// What the test detects, in English.
-    pub description: String,
+    /// What the test detects, in English (shared by every failure of the test: an I chart of
+    /// 10 million points can fail a test hundreds of thousands of times).
+    pub description: Arc<str>,
     /// The same in Chinese.
-    pub description_zh: String,
+    pub description_zh: Arc<str>,
 }
 
 /// Which tests to apply, each with its K.
@@ -203,28 +207,22 @@ const APPLY_CHUNK: usize = 1 << 15;
 /// Apply the rule set to each segment `[start, end)` (0-based point indices); violations come
 /// back sorted by point, then rule, with 1-based point numbers.
 ///
-/// Segments are cut into chunks that run in parallel, each with every test. A test at point
-/// `i` looks at most K + 1 points back (test 4: K − 2 sign changes of differences), so chunk
-/// `[c0, c1)` is tested exactly from `max(start, c0 − look)` on, keeping the hits from `c0`.
+/// Segments are cut into chunks that run in parallel, each with every test on bit masks of its
+/// points ([`masks`]). A test at point `i` looks at most K + 1 points back (test 4: K − 2
+/// changes of direction), so chunk `[c0, c1)` is tested exactly from `max(start, c0 − look)`
+/// on, keeping the hits from `c0`.
 pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> Vec<Violation> {
     use rayon::prelude::*;
     let look = rules.tests.iter().map(|&(_, k)| k).max().unwrap_or(0) + 2;
     let jobs: Vec<(usize, usize, usize)> =
         segments.iter().flat_map(|&(a, b)| (a..b).step_by(APPLY_CHUNK).map(move |c0| (a, c0, (c0 + APPLY_CHUNK).min(b)))).collect();
-    let texts: Vec<(u8, (String, String))> = rules.tests.iter().map(|&(r, k)| (r, describe(r, k))).collect();
+    let texts: Vec<(u8, (Arc<str>, Arc<str>))> = rules.tests.iter().map(|&(r, k)| (r, texts(r, k))).collect();
     let parts: Vec<Vec<Violation>> = jobs
         .par_iter()
         .with_max_len(1)
         .map(|&(a, c0, c1)| {
             let from = c0.saturating_sub(look).max(a);
-            let mut hits = Vec::new();
-            for &(rule, k) in &rules.tests {
-                test_segment(series, from, c1, rule, k, &mut hits);
-            }
-            hits.retain(|&(i, _)| i >= c0);
-            hits.sort_unstable();
-            hits.dedup();
-            hits.into_iter().map(|(i, rule)| violation(i, rule, &texts)).collect()
+            masks::chunk_hits(series, from, c0, c1, &rules.tests).into_iter().map(|(i, rule)| violation(i, rule, &texts)).collect()
         })
         .collect();
     let mut out: Vec<Violation> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
@@ -240,82 +238,90 @@ pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> V
 }
 
 /// The violation of `rule` at point index `i`, with the rule's texts.
-fn violation(i: usize, rule: u8, texts: &[(u8, (String, String))]) -> Violation {
+fn violation(i: usize, rule: u8, texts: &[(u8, (Arc<str>, Arc<str>))]) -> Violation {
     let (en, zh) = texts.iter().find(|(r, _)| *r == rule).map(|(_, t)| t.clone()).unwrap_or_default();
     Violation { point: i + 1, rule, description: en, description_zh: zh }
 }
 
-/// Every point `i` of `[a, b)` that ends a run of at least `need` consecutive points satisfying
-/// `cond` (a run never starts before `a`).
-fn runs(a: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
-    runs_from(a, a, b, need, rule, hits, cond)
-}
-
-/// [`runs`] where `cond` is false before `from` (and is not asked there): tests 3 and 4 look
-/// one or two points back. The count is reset without a branch (the conditions are random on
-/// noisy data and would be mispredicted half of the time).
-fn runs_from(a: usize, from: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
-    let from = from.clamp(a, b.max(a));
-    if need == 0 {
-        hits.extend((a..from).map(|i| (i, rule)));
-    }
-    let mut run = 0usize;
-    for i in from..b {
-        run = (run + 1) & usize::from(cond(i)).wrapping_neg();
-        if run >= need {
-            hits.push((i, rule));
-        }
-    }
-}
-
-/// Tests 5 and 6: point `i` is beyond the zone on one side (flag `up` or `down`) and at least
-/// `need` of the `k` points ending at `i` are beyond it on that side (a sliding count per side).
-#[allow(clippy::too_many_arguments)]
-fn m_of_k(flags: &[u8], a: usize, b: usize, k: usize, up_flag: u8, down_flag: u8, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>) {
-    let (mut up, mut down) = (0usize, 0usize);
-    let (is_up, is_down) = (|f: u8| f & up_flag != 0, |f: u8| f & down_flag != 0);
-    for i in a..b {
-        let f = flags[i];
-        up += usize::from(is_up(f));
-        down += usize::from(is_down(f));
-        if i >= a + k {
-            // branch-free: the point leaving the window
-            let out = flags[i - k];
-            up -= usize::from(is_up(out));
-            down -= usize::from(is_down(out));
-        }
-        if i + 1 >= a + k && ((is_up(f) && up >= need) || (is_down(f) && down >= need)) {
-            hits.push((i, rule));
-        }
-    }
-}
-
-fn test_segment(s: &Series, a: usize, b: usize, rule: u8, k: usize, hits: &mut Vec<(usize, u8)>) {
-    let (x, f) = (&s.values, &s.flags);
-    match rule {
-        1 => runs(a, b, 1, rule, hits, |i| f[i] & BEYOND != 0),
-        2 => {
-            runs(a, b, k, rule, hits, |i| f[i] & ABOVE != 0);
-            runs(a, b, k, rule, hits, |i| f[i] & BELOW != 0);
-        }
-        // K points in a row increasing = K−1 consecutive increases.
-        3 => {
-            runs_from(a, a + 1, b, k - 1, rule, hits, |i| x[i] > x[i - 1]);
-            runs_from(a, a + 1, b, k - 1, rule, hits, |i| x[i] < x[i - 1]);
-        }
-        // K points alternating = K−2 consecutive sign changes of the differences.
-        4 => runs_from(a, a + 2, b, k - 2, rule, hits, |i| (x[i] - x[i - 1]) * (x[i - 1] - x[i - 2]) < 0.0),
-        5 => m_of_k(f, a, b, k, ABOVE_2, BELOW_2, 2, rule, hits),
-        6 => m_of_k(f, a, b, k, ABOVE_1, BELOW_1, 4, rule, hits),
-        7 => runs(a, b, k, rule, hits, |i| f[i] & WITHIN_1 != 0),
-        // |z| > 1: beyond 1σ on either side
-        _ => runs(a, b, k, rule, hits, |i| f[i] & (ABOVE_1 | BELOW_1) != 0),
-    }
+/// [`describe`] as shared strings, for [`Violation`]s.
+pub fn texts(rule: u8, k: usize) -> (Arc<str>, Arc<str>) {
+    let (en, zh) = describe(rule, k);
+    (en.into(), zh.into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The tests point by point, as Nelson and Minitab define them: the oracle of the bit-mask
+    // implementation that `apply` runs.
+    /// Every point `i` of `[a, b)` that ends a run of at least `need` consecutive points satisfying
+    /// `cond` (a run never starts before `a`).
+    fn runs(a: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
+        runs_from(a, a, b, need, rule, hits, cond)
+    }
+
+    /// [`runs`] where `cond` is false before `from` (and is not asked there): tests 3 and 4 look
+    /// one or two points back. The count is reset without a branch (the conditions are random on
+    /// noisy data and would be mispredicted half of the time).
+    fn runs_from(a: usize, from: usize, b: usize, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>, cond: impl Fn(usize) -> bool) {
+        let from = from.clamp(a, b.max(a));
+        if need == 0 {
+            hits.extend((a..from).map(|i| (i, rule)));
+        }
+        let mut run = 0usize;
+        for i in from..b {
+            run = (run + 1) & usize::from(cond(i)).wrapping_neg();
+            if run >= need {
+                hits.push((i, rule));
+            }
+        }
+    }
+
+    /// Tests 5 and 6: point `i` is beyond the zone on one side (flag `up` or `down`) and at least
+    /// `need` of the `k` points ending at `i` are beyond it on that side (a sliding count per side).
+    #[allow(clippy::too_many_arguments)]
+    fn m_of_k(flags: &[u8], a: usize, b: usize, k: usize, up_flag: u8, down_flag: u8, need: usize, rule: u8, hits: &mut Vec<(usize, u8)>) {
+        let (mut up, mut down) = (0usize, 0usize);
+        let (is_up, is_down) = (|f: u8| f & up_flag != 0, |f: u8| f & down_flag != 0);
+        for i in a..b {
+            let f = flags[i];
+            up += usize::from(is_up(f));
+            down += usize::from(is_down(f));
+            if i >= a + k {
+                // branch-free: the point leaving the window
+                let out = flags[i - k];
+                up -= usize::from(is_up(out));
+                down -= usize::from(is_down(out));
+            }
+            if i + 1 >= a + k && ((is_up(f) && up >= need) || (is_down(f) && down >= need)) {
+                hits.push((i, rule));
+            }
+        }
+    }
+
+    fn test_segment(s: &Series, a: usize, b: usize, rule: u8, k: usize, hits: &mut Vec<(usize, u8)>) {
+        let (x, f) = (&s.values, &s.flags);
+        match rule {
+            1 => runs(a, b, 1, rule, hits, |i| f[i] & BEYOND != 0),
+            2 => {
+                runs(a, b, k, rule, hits, |i| f[i] & ABOVE != 0);
+                runs(a, b, k, rule, hits, |i| f[i] & BELOW != 0);
+            }
+            // K points in a row increasing = K−1 consecutive increases.
+            3 => {
+                runs_from(a, a + 1, b, k - 1, rule, hits, |i| x[i] > x[i - 1]);
+                runs_from(a, a + 1, b, k - 1, rule, hits, |i| x[i] < x[i - 1]);
+            }
+            // K points alternating = K−2 consecutive changes of direction.
+            4 => runs_from(a, a + 2, b, k - 2, rule, hits, |i| (x[i] > x[i - 1] && x[i - 1] < x[i - 2]) || (x[i] < x[i - 1] && x[i - 1] > x[i - 2])),
+            5 => m_of_k(f, a, b, k, ABOVE_2, BELOW_2, 2, rule, hits),
+            6 => m_of_k(f, a, b, k, ABOVE_1, BELOW_1, 4, rule, hits),
+            7 => runs(a, b, k, rule, hits, |i| f[i] & WITHIN_1 != 0),
+            // |z| > 1: beyond 1σ on either side
+            _ => runs(a, b, k, rule, hits, |i| f[i] & (ABOVE_1 | BELOW_1) != 0),
+        }
+    }
 
     fn run(values: &[f64], rules: &RuleSet) -> Vec<(usize, u8)> {
         let n = values.len();
@@ -420,7 +426,7 @@ mod tests {
     }
 
     #[test]
-    fn chunks_give_the_hits_of_whole_segments() {
+    fn chunked_bit_masks_give_the_hits_of_the_point_by_point_tests() {
         // a slow random walk with noise (long runs, trends, alternations), long patterns laid
         // across chunk boundaries, and segments that start and end inside chunks
         let n = 3 * APPLY_CHUNK + 77;
@@ -443,6 +449,10 @@ mod tests {
         }
         for (j, v) in values[2 * APPLY_CHUNK - 8..2 * APPLY_CHUNK + 8].iter_mut().enumerate() {
             *v = if j % 2 == 0 { 1.5 } else { -1.5 }; // alternating, beyond 1σ
+        }
+        // unplotted points (an R chart's subgroups of one) are NaN: no flag, no direction
+        for v in values.iter_mut().step_by(997) {
+            *v = f64::NAN;
         }
         let series = Series::from_limits(values.iter().map(|&x| (x, 0.0, 1.0, Some(-3.0), Some(3.0))));
         let we = RuleSet::western_electric();

@@ -2,7 +2,7 @@
 //! means (or individual values). Both restart at each stage boundary; only test 1 (a point
 //! beyond the limits) applies.
 
-use super::nelson::{describe, Violation};
+use super::nelson::{texts, Violation};
 use super::variables::{stage_at, stage_line, StageParams};
 use super::{ChartOptions, ChartResult, Point, Points};
 use crate::dataset::Subgroups;
@@ -122,7 +122,7 @@ pub(crate) fn cusum(sg: &Subgroups, opts: &ChartOptions, params: &[StageParams],
 
 /// Test 1 on time-weighted charts: the upper statistic above UCL or the lower below LCL.
 fn beyond(points: &Points, up: impl Fn(&Point) -> f64, down: impl Fn(&Point) -> f64) -> Vec<Violation> {
-    let (en, zh) = describe(1, 1);
+    let (en, zh) = texts(1, 1);
     points
         .iter()
         .filter(|p| p.ucl.is_some_and(|u| up(p) > u) || p.lcl.is_some_and(|l| down(p) < l))
