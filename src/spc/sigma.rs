@@ -274,6 +274,22 @@ mod tests {
     }
 
     #[test]
+    fn tally_over_many_chunks_matches_one_loop() {
+        let mut rng = crate::num::testgen::Xorshift::new(0xD1B5_4A32_D192_ED03);
+        let gs: Vec<Vec<f64>> = (0..3 * (1 << 14) + 5).map(|i| (0..1 + i % 6).map(|_| rng.uniform()).collect()).collect();
+        let s = crate::spc::test_support::sg_of(&gs, &[("a", 0, 7), ("b", 7, gs.len())]);
+        for st in &s.stages {
+            let t = tally(&s, st, &|i| range(s.subgroup(i)));
+            let multi: Vec<usize> = (st.start..st.end).filter(|&i| s.size(i) >= 2).collect();
+            assert_eq!(t.count, multi.len());
+            assert_eq!(t.sizes, multi.iter().map(|&i| s.size(i)).sum::<usize>());
+            assert_eq!((t.min_size, t.max_size), (2, 6));
+            let want: f64 = multi.iter().map(|&i| range(s.subgroup(i))).sum();
+            assert!((t.sum - want).abs() <= 1e-12 * want, "{} vs {want}", t.sum);
+        }
+    }
+
+    #[test]
     fn rbar_equal_n() {
         let s = sg(&[&[1.0, 3.0, 2.0], &[4.0, 4.5, 5.0], &[0.0, 1.0, 0.5]]);
         let e = sigma_within(&s, &s.stages[0], SigmaMethod::Rbar).unwrap();
