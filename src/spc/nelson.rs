@@ -217,12 +217,14 @@ pub fn apply(series: &Series, segments: &[(usize, usize)], rules: &RuleSet) -> V
     let jobs: Vec<(usize, usize, usize)> =
         segments.iter().flat_map(|&(a, b)| (a..b).step_by(APPLY_CHUNK).map(move |c0| (a, c0, (c0 + APPLY_CHUNK).min(b)))).collect();
     let texts: Vec<(u8, (Arc<str>, Arc<str>))> = rules.tests.iter().map(|&(r, k)| (r, texts(r, k))).collect();
+    let mut tests = rules.tests.clone();
+    tests.sort_unstable();
     let parts: Vec<Vec<Violation>> = jobs
         .par_iter()
         .with_max_len(1)
         .map(|&(a, c0, c1)| {
             let from = c0.saturating_sub(look).max(a);
-            masks::chunk_hits(series, from, c0, c1, &rules.tests).into_iter().map(|(i, rule)| violation(i, rule, &texts)).collect()
+            masks::chunk_hits(series, from, c0, c1, &tests).into_iter().map(|(i, rule)| violation(i, rule, &texts)).collect()
         })
         .collect();
     let mut out: Vec<Violation> = Vec::with_capacity(parts.iter().map(Vec::len).sum());

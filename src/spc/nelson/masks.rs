@@ -10,18 +10,19 @@
 //! test gives the hits of the point-by-point definitions (tested against them in
 //! `super::tests`).
 
+use std::cell::OnceCell;
+
 use super::{Series, ABOVE, ABOVE_1, ABOVE_2, BELOW, BELOW_1, BELOW_2, BEYOND, WITHIN_1};
 
-/// The hits `(point index, test)` of `tests` at points `keep..end`, tested from `from` on,
-/// sorted by point, then test.
+/// The hits `(point index, test)` of `tests` (sorted by test number) at points `keep..end`,
+/// tested from `from` on, sorted by point, then test.
 pub(super) fn chunk_hits(s: &Series, from: usize, keep: usize, end: usize, tests: &[(u8, usize)]) -> Vec<(usize, u8)> {
+    debug_assert!(tests.is_sorted());
     let n = end - from;
-    let flags = &s.flags[from..end];
+    let chunk = Chunk::new(&s.values[from..end], &s.flags[from..end]);
     let mut per_test: Vec<(u8, Vec<u64>)> = Vec::with_capacity(tests.len());
-    let mut sorted = tests.to_vec();
-    sorted.sort_unstable();
-    for (rule, k) in sorted {
-        let m = test_mask(&s.values[from..end], flags, rule, k);
+    for &(rule, k) in tests {
+        let m = chunk.test_mask(rule, k);
         match per_test.last_mut() {
             // the same test twice (two K): a point fails it once
             Some((r, prev)) if *r == rule => prev.iter_mut().zip(&m).for_each(|(p, x)| *p |= x),
@@ -48,28 +49,55 @@ pub(super) fn chunk_hits(s: &Series, from: usize, keep: usize, end: usize, tests
     hits
 }
 
-/// The points of the chunk (`values`, `flags`) that fail test `rule` with its `k`.
-fn test_mask(values: &[f64], flags: &[u8], rule: u8, k: usize) -> Vec<u64> {
-    let n = flags.len();
-    let f = |flag: u8| flag_mask(flags, flag);
-    match rule {
-        1 => f(BEYOND),
-        2 => or(run(f(ABOVE), k, n), &run(f(BELOW), k, n)),
-        // K points in a row increasing = K − 1 consecutive increases
-        3 => {
-            let (inc, dec) = trends(values);
-            or(run(inc, k.saturating_sub(1), n), &run(dec, k.saturating_sub(1), n))
+/// The points of one chunk and the condition masks its tests share, each built once (tests 6
+/// and 8 both read the 1σ flags, tests 3 and 4 the directions).
+struct Chunk<'a> {
+    values: &'a [f64],
+    flags: &'a [u8],
+    /// [`flag_mask`] of each flag bit.
+    flag_masks: [OnceCell<Vec<u64>>; 8],
+    /// [`trends`] of the values.
+    trends: OnceCell<(Vec<u64>, Vec<u64>)>,
+}
+
+impl<'a> Chunk<'a> {
+    fn new(values: &'a [f64], flags: &'a [u8]) -> Self {
+        Chunk { values, flags, flag_masks: Default::default(), trends: OnceCell::new() }
+    }
+
+    /// Bit i: point i has `flag` (one of the flag bits).
+    fn flag(&self, flag: u8) -> Vec<u64> {
+        self.flag_masks[flag.trailing_zeros() as usize % 8].get_or_init(|| flag_mask(self.flags, flag)).clone()
+    }
+
+    /// Bit i: point i is above (first mask) or below (second) point i − 1.
+    fn trends(&self) -> &(Vec<u64>, Vec<u64>) {
+        self.trends.get_or_init(|| trends(self.values))
+    }
+
+    /// The points of the chunk that fail test `rule` with its `k`.
+    fn test_mask(&self, rule: u8, k: usize) -> Vec<u64> {
+        let n = self.flags.len();
+        let f = |flag: u8| self.flag(flag);
+        match rule {
+            1 => f(BEYOND),
+            2 => or(run(f(ABOVE), k, n), &run(f(BELOW), k, n)),
+            // K points in a row increasing = K − 1 consecutive increases
+            3 => {
+                let (inc, dec) = self.trends();
+                or(run(inc.clone(), k.saturating_sub(1), n), &run(dec.clone(), k.saturating_sub(1), n))
+            }
+            // K points alternating = K − 2 consecutive changes of direction
+            4 => {
+                let (inc, dec) = self.trends();
+                let alt = (0..inc.len()).map(|w| (inc[w] & shifted(dec, w, 1)) | (dec[w] & shifted(inc, w, 1))).collect();
+                run(alt, k.saturating_sub(2), n)
+            }
+            5 => or(m_of_k(&f(ABOVE_2), k, 2), &m_of_k(&f(BELOW_2), k, 2)),
+            6 => or(m_of_k(&f(ABOVE_1), k, 4), &m_of_k(&f(BELOW_1), k, 4)),
+            7 => run(f(WITHIN_1), k, n),
+            _ => run(or(f(ABOVE_1), &f(BELOW_1)), k, n),
         }
-        // K points alternating = K − 2 consecutive changes of direction
-        4 => {
-            let (inc, dec) = trends(values);
-            let alt = (0..inc.len()).map(|w| (inc[w] & shifted(&dec, w, 1)) | (dec[w] & shifted(&inc, w, 1))).collect();
-            run(alt, k.saturating_sub(2), n)
-        }
-        5 => or(m_of_k(&f(ABOVE_2), k, 2), &m_of_k(&f(BELOW_2), k, 2)),
-        6 => or(m_of_k(&f(ABOVE_1), k, 4), &m_of_k(&f(BELOW_1), k, 4)),
-        7 => run(f(WITHIN_1), k, n),
-        _ => run(or(f(ABOVE_1), &f(BELOW_1)), k, n),
     }
 }
 
