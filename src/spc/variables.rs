@@ -147,22 +147,22 @@ fn fill_stats(sg: &Subgroups, groups: std::ops::Range<usize>, size: Option<usize
         (Some(8), Some(k)) => fixed_size_stats::<8>(values, k, means, spreads),
         (Some(9), Some(k)) => fixed_size_stats::<9>(values, k, means, spreads),
         (Some(10), Some(k)) => fixed_size_stats::<10>(values, k, means, spreads),
-        _ => {
-            let first = groups.start;
-            let job = |(c, m): (usize, &mut [f64])| {
-                for (j, m) in m.iter_mut().enumerate() {
-                    *m = subgroup_mean(sg.subgroup(first + c * STATS_CHUNK + j));
+        // one pass: each subgroup is found once for its mean and its spread
+        _ => match kind {
+            Some(k) => means.par_chunks_mut(STATS_CHUNK).zip(spreads.par_chunks_mut(STATS_CHUNK)).enumerate().for_each(|(c, (m, s))| {
+                let first = groups.start + c * STATS_CHUNK;
+                for (j, (m, s)) in m.iter_mut().zip(s.iter_mut()).enumerate() {
+                    let x = sg.subgroup(first + j);
+                    (*m, *s) = (subgroup_mean(x), subgroup_spread(k, x));
                 }
-            };
-            means.par_chunks_mut(STATS_CHUNK).enumerate().for_each(job);
-            if let Some(k) = kind {
-                spreads.par_chunks_mut(STATS_CHUNK).enumerate().for_each(|(c, s)| {
-                    for (j, s) in s.iter_mut().enumerate() {
-                        *s = subgroup_spread(k, sg.subgroup(first + c * STATS_CHUNK + j));
-                    }
-                });
-            }
-        }
+            }),
+            None => means.par_chunks_mut(STATS_CHUNK).enumerate().for_each(|(c, m)| {
+                let first = groups.start + c * STATS_CHUNK;
+                for (j, m) in m.iter_mut().enumerate() {
+                    *m = subgroup_mean(sg.subgroup(first + j));
+                }
+            }),
+        },
     }
 }
 
