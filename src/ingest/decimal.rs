@@ -16,7 +16,7 @@ const POW10: [f64; 8] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
 
 /// The value of `t` when it is a plain decimal of at most eight bytes: `[-]digits[.digits]`
 /// with at least one digit (`5.` and `.5` included, as `fast_float2` reads them).
-#[inline]
+#[inline(always)]
 pub(crate) fn short_decimal(t: &[u8]) -> Option<f64> {
     let (neg, d) = match t {
         [b'-', rest @ ..] => (true, rest),
@@ -53,9 +53,9 @@ pub(crate) fn short_decimal(t: &[u8]) -> Option<f64> {
 }
 
 /// The bytes of `d` (1–8 of them) in a little-endian word, zero above, from fixed-size loads
-/// inside the slice (two overlapping ones for 4–7 bytes).
-#[inline]
-fn load_le(d: &[u8]) -> u64 {
+/// inside the slice (two overlapping ones for 4–7 bytes); 0 for an empty slice.
+#[inline(always)]
+pub(super) fn load_le(d: &[u8]) -> u64 {
     let len = d.len();
     let u32_at = |i: usize| {
         let mut b = [0u8; 4];

@@ -93,7 +93,7 @@ fn fast_path_fits(path: &Path, opts: &LoadOptions) -> bool {
 
 /// The general reader: decode the whole file, split records (quotes may span lines), type
 /// the cells.
-fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::Table> {
+pub(super) fn load_general(path: &Path, shown: &str, opts: &LoadOptions) -> Result<super::Table> {
     let bytes = std::fs::read(path).map_err(|e| QceError::input(format!("cannot read '{shown}': {e}")).with_file(shown))?;
     let (text, encoding) = decode(&bytes);
     if text.trim().is_empty() {

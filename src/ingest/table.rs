@@ -294,6 +294,12 @@ impl Table {
         Table { source, skip_bad, names, letters, skipped: Vec::new(), layout: cell, store }
     }
 
+    /// The table is read column by column from a large CSV (the fast path).
+    #[cfg(test)]
+    pub(crate) fn is_lazy(&self) -> bool {
+        matches!(self.store, Store::Lazy { .. })
+    }
+
     /// Rows below the header that were not read as data: summary rows (合计, 平均值, Total...)
     /// and notes below the table, in file order.
     pub fn skipped_rows(&self) -> &[SkippedRow] {
