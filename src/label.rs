@@ -84,9 +84,90 @@ impl Serialize for Label {
     }
 }
 
+/// The x-axis labels of a chart's points. Numbered points (1, 2, … n: individuals, blocks of
+/// `--subgroup-size` rows) are written when asked for, so that a chart of 10 million
+/// individuals holds no 10 million strings; other labels are listed. Equal when they hold the
+/// same texts, however stored.
+#[derive(Debug, Clone)]
+pub enum Labels {
+    /// `n` points, point `i` (0-based) labelled `i + 1`.
+    Numbered(usize),
+    /// One label per point.
+    Listed(Vec<Label>),
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels::Listed(Vec::new())
+    }
+}
+
+impl From<Vec<Label>> for Labels {
+    fn from(v: Vec<Label>) -> Self {
+        Labels::Listed(v)
+    }
+}
+
+impl Labels {
+    /// Number of labels.
+    pub fn len(&self) -> usize {
+        match self {
+            Labels::Numbered(n) => *n,
+            Labels::Listed(v) => v.len(),
+        }
+    }
+    /// No labels.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The label of point `i` (0-based); a number is written inline, without allocating.
+    pub fn get(&self, i: usize) -> Option<Label> {
+        match self {
+            Labels::Numbered(n) => (i < *n).then(|| Label::number(i + 1)),
+            Labels::Listed(v) => v.get(i).cloned(),
+        }
+    }
+    /// Every label, in order.
+    pub fn to_vec(&self) -> Vec<Label> {
+        (0..self.len()).filter_map(|i| self.get(i)).collect()
+    }
+}
+
+impl PartialEq for Labels {
+    fn eq(&self, other: &Labels) -> bool {
+        match (self, other) {
+            (Labels::Numbered(a), Labels::Numbered(b)) => a == b,
+            (Labels::Listed(a), Labels::Listed(b)) => a == b,
+            _ => self.len() == other.len() && (0..self.len()).all(|i| self.get(i) == other.get(i)),
+        }
+    }
+}
+
+impl Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq((0..self.len()).filter_map(|i| self.get(i)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Label;
+    use super::{Label, Labels};
+
+    #[test]
+    fn numbered_labels_are_the_positions_written_out() {
+        let numbered = Labels::Numbered(3);
+        assert_eq!(numbered.len(), 3);
+        assert_eq!(numbered.get(0).as_deref(), Some("1"));
+        assert_eq!(numbered.get(2).as_deref(), Some("3"));
+        assert_eq!(numbered.get(3), None);
+        let listed = Labels::from(vec![Label::from("1"), Label::from("2"), Label::from("3")]);
+        assert_eq!(numbered.to_vec(), listed.to_vec());
+        assert_eq!(numbered, listed);
+        assert_ne!(Labels::Numbered(2), listed);
+        assert_ne!(Labels::from(vec![Label::from("1"), Label::from("2"), Label::from("4")]), numbered);
+        assert_eq!(serde_json::to_string(&numbered).unwrap(), serde_json::to_string(&listed).unwrap());
+        assert!(Labels::default().is_empty() && Labels::Numbered(0).is_empty());
+    }
 
     #[test]
     fn labels_read_back_and_serialise_as_strings() {

@@ -3,7 +3,7 @@
 //! into stages by `--phase`. Built from a [`Table`]; consumed by `spc`, `capability`,
 //! `evidence`.
 
-pub use crate::label::Label;
+pub use crate::label::{Label, Labels};
 use crate::error::{QceError, Result};
 use crate::ingest::{CellNote, Keys, NumericColumn, Runs, Table};
 use rayon::prelude::*;
@@ -56,7 +56,7 @@ pub struct Subgroups {
     pub offsets: Vec<usize>,
     /// Label of each subgroup (subgroup id, `--label` value, or 1-based number); shared with
     /// the chart results drawn from these subgroups (millions of labels are common).
-    pub labels: std::sync::Arc<Vec<Label>>,
+    pub labels: std::sync::Arc<Labels>,
     /// File row (1-based) of the first row of each subgroup.
     pub first_rows: Vec<u64>,
     /// Stages, in order of first appearance; contiguous runs of subgroups.
@@ -107,7 +107,7 @@ impl Subgroups {
             value_name: value_name.to_string(),
             values,
             offsets: (0..=k).map(|i| i * size).collect(),
-            labels: std::sync::Arc::new((1..=k).map(Label::number).collect()),
+            labels: std::sync::Arc::new(Labels::Numbered(k)),
             first_rows: (0..k).map(|i| (i * size + 2) as u64).collect(),
             stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
             excluded: Vec::new(),
@@ -139,7 +139,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         ([v], Some(s)) => {
             let (col, runs) = table.numeric_with_runs(v, s)?;
             if plain && whole_runs(&col, &runs) {
-                return Ok(whole_subgroups(table, col, runs.starts, runs.labels, false));
+                return Ok(whole_subgroups(table, col, runs.starts, Labels::Listed(runs.labels), false));
             }
             (vec![col], Some(runs))
         }
@@ -148,8 +148,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
             if plain && !col.values.is_empty() && no_missing(&col) {
                 let size = spec.subgroup_size.unwrap_or(1);
                 let k = col.values.len().div_ceil(size);
-                let labels = (0..k).into_par_iter().map(|i| Label::number(i + 1)).collect();
-                return Ok(whole_subgroups(table, col, (0..k).map(|i| i * size).collect(), labels, size == 1));
+                return Ok(whole_subgroups(table, col, (0..k).map(|i| i * size).collect(), Labels::Numbered(k), size == 1));
             }
             (vec![col], None)
         }
@@ -261,7 +260,8 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
     let k = label_code.len();
     let mut keep_offsets = Vec::with_capacity(k + 1);
     keep_offsets.push(0usize);
-    let (mut labels, mut rows, mut stage_idx) = (Vec::with_capacity(k), Vec::with_capacity(k), Vec::with_capacity(k));
+    // numbered subgroups are numbered again after the empty ones are dropped
+    let (mut labels, mut rows, mut stage_idx) = (Vec::with_capacity(if numbered { 0 } else { k }), Vec::with_capacity(k), Vec::with_capacity(k));
     let mut stage_names: Vec<String> = Vec::new();
     let mut stage_codes_seen: Vec<Option<u32>> = Vec::new();
     for i in 0..k {
@@ -271,7 +271,9 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
             continue;
         }
         keep_offsets.push(b);
-        labels.push(if numbered { Label::number(labels.len() + 1) } else { label_of(i) });
+        if !numbered {
+            labels.push(label_of(i));
+        }
         rows.push(out.first_rows[i]);
         let si = match stage_codes_seen.iter().position(|&c| c == stage_code[i]) {
             Some(si) => si,
@@ -284,7 +286,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         stage_idx.push(si);
     }
     out.offsets = keep_offsets;
-    out.labels = labels.into();
+    out.labels = std::sync::Arc::new(if numbered { Labels::Numbered(rows.len()) } else { Labels::Listed(labels) });
     out.first_rows = rows;
     out.stages = stage_spans(&stage_idx, &stage_names)?;
     if out.values.is_empty() {
@@ -306,7 +308,7 @@ fn whole_runs(col: &NumericColumn, runs: &Runs) -> bool {
 
 /// Subgroups that start at the rows `starts` (ascending, the first 0) of a column with no
 /// missing value, in one stage: what the general loop of [`subgroups`] gives, row by row.
-fn whole_subgroups(table: &Table, col: NumericColumn, starts: Vec<usize>, labels: Vec<Label>, individuals: bool) -> Subgroups {
+fn whole_subgroups(table: &Table, col: NumericColumn, starts: Vec<usize>, labels: Labels, individuals: bool) -> Subgroups {
     let k = starts.len();
     let first_rows = starts.iter().map(|&r| table.file_row(r)).collect();
     let mut offsets = starts;
@@ -315,7 +317,7 @@ fn whole_subgroups(table: &Table, col: NumericColumn, starts: Vec<usize>, labels
         value_name: col.name,
         values: col.values,
         offsets,
-        labels: labels.into(),
+        labels: std::sync::Arc::new(labels),
         first_rows,
         stages: vec![StageSpan { name: "all".to_string(), start: 0, end: k }],
         excluded: col.notes,

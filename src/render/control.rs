@@ -309,14 +309,14 @@ impl ControlFigure<'_> {
         let size = 11.0;
         let sample = pts.len().min(5000);
         let stride = (pts.len() / sample).max(1);
-        let widest = (0..n).step_by(stride).map(|i| plot::text_width(self.chart.label(pts.number(i)), size)).fold(0.0, f64::max);
+        let widest = (0..n).step_by(stride).map(|i| plot::text_width(&self.chart.label(pts.number(i)), size)).fold(0.0, f64::max);
         let step = plot::label_step(widest, f.width as f64 / n as f64);
         let style = font(size, &colors::INK, HPos::Center, VPos::Top);
         let mut i = if step == 1 { 1 } else { step };
         while i <= n {
             let x = f.px(i as f64);
             line(root, vec![(x, f.bottom()), (x, f.bottom() + 4)], &colors::INK, 1)?;
-            text(root, self.chart.label(pts.number(i - 1)), (x, f.bottom() + 7), &style)?;
+            text(root, &self.chart.label(pts.number(i - 1)), (x, f.bottom() + 7), &style)?;
             i += step;
         }
         Ok(())

@@ -23,7 +23,7 @@ pub struct AttributeData {
     /// Inspected items (p, np) or inspection units (u); 1 for c charts.
     pub sizes: Vec<f64>,
     /// x-axis labels.
-    pub labels: std::sync::Arc<Vec<super::Label>>,
+    pub labels: std::sync::Arc<crate::label::Labels>,
     /// File row of each subgroup (for messages).
     pub rows: Vec<u64>,
     /// Stages over the points.
@@ -198,7 +198,7 @@ mod tests {
             name: "d".into(),
             counts: counts.to_vec(),
             sizes: sizes.to_vec(),
-            labels: std::sync::Arc::new((1..=k).map(crate::spc::Label::number).collect()),
+            labels: std::sync::Arc::new(crate::label::Labels::Numbered(k)),
             rows: (2..k as u64 + 2).collect(),
             stages: vec![StageSpan { name: "all".into(), start: 0, end: k }],
         }

@@ -33,7 +33,7 @@ pub(crate) mod test_support {
             value_name: "x".into(),
             values,
             offsets,
-            labels: std::sync::Arc::new((1..=k).map(crate::label::Label::number).collect()),
+            labels: std::sync::Arc::new(crate::label::Labels::Numbered(k)),
             first_rows: (2..k as u64 + 2).collect(),
             stages: stages.iter().map(|&(n, a, b)| StageSpan { name: n.into(), start: a, end: b }).collect(),
             excluded: vec![],
@@ -292,13 +292,13 @@ pub struct ChartResult {
     pub statistic: String,
     /// The x-axis label of each point position (point `k` has label `labels[k − 1]`): subgroup
     /// id, `--label` value or number. Shared by both panels.
-    pub labels: std::sync::Arc<Vec<Label>>,
+    pub labels: std::sync::Arc<crate::label::Labels>,
 }
 
 impl ChartResult {
-    /// The x-axis label of point number `point` (1-based).
-    pub fn label(&self, point: usize) -> &str {
-        point.checked_sub(1).and_then(|i| self.labels.get(i)).map_or("", |l| l.as_str())
+    /// The x-axis label of point number `point` (1-based); empty when there is none.
+    pub fn label(&self, point: usize) -> Label {
+        point.checked_sub(1).and_then(|i| self.labels.get(i)).unwrap_or_default()
     }
     /// The name of stage `stage` of a panel's `stages`.
     pub fn stage_name(stages: &[StageLimits], stage: u32) -> &str {
@@ -327,7 +327,7 @@ impl Serialize for ChartResult {
 /// A panel with the chart's labels, for the JSON.
 struct PanelJson<'a> {
     panel: &'a Panel,
-    labels: &'a [Label],
+    labels: &'a crate::label::Labels,
 }
 
 impl Serialize for PanelJson<'_> {
@@ -347,7 +347,7 @@ impl Serialize for PanelJson<'_> {
 struct PointsJson<'a> {
     points: &'a Points,
     stages: &'a [StageLimits],
-    labels: &'a [Label],
+    labels: &'a crate::label::Labels,
 }
 
 impl Serialize for PointsJson<'_> {
@@ -355,7 +355,7 @@ impl Serialize for PointsJson<'_> {
         s.collect_seq(self.points.iter().map(|p| PointJson {
             point: p.point,
             stage: ChartResult::stage_name(self.stages, p.stage),
-            label: p.point.checked_sub(1).and_then(|i| self.labels.get(i)).map_or("", |l| l.as_str()),
+            label: p.point.checked_sub(1).and_then(|i| self.labels.get(i)).unwrap_or_default(),
             n: p.n,
             value: p.value,
             center: p.center,
@@ -371,7 +371,7 @@ impl Serialize for PointsJson<'_> {
 struct PointJson<'a> {
     point: usize,
     stage: &'a str,
-    label: &'a str,
+    label: Label,
     n: f64,
     value: f64,
     center: f64,
