@@ -94,6 +94,9 @@ pub enum Labels {
     Numbered(usize),
     /// One label per point.
     Listed(Vec<Label>),
+    /// Whole numbers (subgroup ids such as 1001, 1002, …), one per point, written shortest
+    /// when asked for.
+    Integers(Vec<i64>),
 }
 
 impl Default for Labels {
@@ -114,6 +117,7 @@ impl Labels {
         match self {
             Labels::Numbered(n) => *n,
             Labels::Listed(v) => v.len(),
+            Labels::Integers(v) => v.len(),
         }
     }
     /// No labels.
@@ -125,6 +129,7 @@ impl Labels {
         match self {
             Labels::Numbered(n) => (i < *n).then(|| Label::number(i + 1)),
             Labels::Listed(v) => v.get(i).cloned(),
+            Labels::Integers(v) => v.get(i).map(|&x| Label::integer(x)),
         }
     }
     /// Every label, in order.
@@ -138,6 +143,7 @@ impl PartialEq for Labels {
         match (self, other) {
             (Labels::Numbered(a), Labels::Numbered(b)) => a == b,
             (Labels::Listed(a), Labels::Listed(b)) => a == b,
+            (Labels::Integers(a), Labels::Integers(b)) => a == b,
             _ => self.len() == other.len() && (0..self.len()).all(|i| self.get(i) == other.get(i)),
         }
     }
@@ -167,6 +173,11 @@ mod tests {
         assert_ne!(Labels::from(vec![Label::from("1"), Label::from("2"), Label::from("4")]), numbered);
         assert_eq!(serde_json::to_string(&numbered).unwrap(), serde_json::to_string(&listed).unwrap());
         assert!(Labels::default().is_empty() && Labels::Numbered(0).is_empty());
+        let ids = Labels::Integers(vec![1, 2, 3]);
+        assert_eq!(ids, listed);
+        assert_eq!(ids, numbered);
+        assert_eq!(Labels::Integers(vec![-31, 1001]).to_vec(), ["-31", "1001"]);
+        assert_eq!(serde_json::to_string(&ids).unwrap(), "[\"1\",\"2\",\"3\"]");
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub fn subgroups(table: &Table, spec: &LayoutSpec) -> Result<Subgroups> {
         ([v], Some(s)) => {
             let (col, runs) = table.numeric_with_runs(v, s)?;
             if plain && whole_runs(&col, &runs) {
-                return Ok(whole_subgroups(table, col, runs.starts, Labels::Listed(runs.labels), false));
+                return Ok(whole_subgroups(table, col, runs.starts, runs.labels, false));
             }
             (vec![col], Some(runs))
         }
@@ -330,7 +330,7 @@ fn whole_subgroups(table: &Table, col: NumericColumn, starts: Vec<usize>, labels
 /// row, labels), or numbers.
 enum LabelSource<'a> {
     Keys(&'a Keys),
-    Runs(&'a [Option<u32>], &'a [Label]),
+    Runs(&'a [Option<u32>], &'a Labels),
     Numbers,
 }
 
@@ -347,7 +347,7 @@ impl LabelSource<'_> {
     fn label(&self, c: u32) -> Label {
         match self {
             LabelSource::Keys(k) => Label::from(&k.names[c as usize]),
-            LabelSource::Runs(_, labels) => labels[c as usize].clone(),
+            LabelSource::Runs(_, labels) => labels.get(c as usize).unwrap_or_default(),
             LabelSource::Numbers => Label::number(c as usize + 1),
         }
     }

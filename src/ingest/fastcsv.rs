@@ -17,7 +17,7 @@ use super::decimal::zero_bytes;
 use super::table::{header_names, Coder, ColumnInfo, ColumnTally, Layout, RawCell, RowMap, Runs, Source, Store, Table};
 use super::{Format, LoadOptions};
 use crate::error::{QceError, Result};
-use crate::label::Label;
+use crate::label::{Label, Labels};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::Read;
@@ -668,7 +668,10 @@ struct RunPart {
     blanks: Vec<usize>,
     /// Local data row where each run starts (`finish` adds the part's first row).
     starts: Vec<usize>,
-    /// Text of the cell that opened each run.
+    /// Each run's id when the cell that opened it is a whole number written shortest (`7`,
+    /// `-31`: its label in a number column and in a text column alike), else [`NOT_INT`].
+    ints: Vec<i64>,
+    /// Text of the cells that opened the other runs, in order.
     texts: Vec<Label>,
     /// Value of the cell that opened each run; NaN when it is not a number.
     values: Vec<f64>,
@@ -677,6 +680,14 @@ struct RunPart {
     last_class: Option<CellClass>,
     tally: ColumnTally,
 }
+
+/// [`RunPart::ints`] of a run whose id is not a whole number written shortest (no such id
+/// has 19 digits).
+const NOT_INT: i64 = i64::MIN;
+
+/// What decides whether a run goes on into the next part: the opening cell's text (for runs
+/// that are not whole numbers) and value.
+type RunKey<'a> = (Option<&'a Label>, f64);
 
 impl RunPart {
     /// The cell of data row `n`: the same bytes as the last cell (or the same number) continue
@@ -714,9 +725,7 @@ impl RunPart {
                 let class = classify_bytes(f);
                 let same_number = matches!((last, class), (Some(CellClass::Number(a)), CellClass::Number(b)) if a == b);
                 if !same_number {
-                    self.starts.push(row);
-                    self.texts.push(label_of_bytes(f));
-                    self.values.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
+                    self.open_run(row, f, class);
                 }
                 self.last_bytes.clear();
                 self.last_bytes.extend_from_slice(f);
@@ -726,13 +735,31 @@ impl RunPart {
         };
         self.tally.add(n, class, || String::from_utf8_lossy(f).into_owned());
     }
-    /// The text and value of the last run, if any.
-    fn last_run(&self) -> Option<(&Label, f64)> {
-        Some((self.texts.last()?, *self.values.last()?))
+    /// A run opened at local row `row` by the (trimmed) cell `f`.
+    fn open_run(&mut self, row: usize, f: &[u8], class: CellClass) {
+        self.starts.push(row);
+        match class {
+            // at most 15 digits: exact in an f64
+            CellClass::Number(x) if is_plain_integer(f) => {
+                self.ints.push(x as i64);
+                self.values.push(x);
+            }
+            _ => {
+                self.ints.push(NOT_INT);
+                self.texts.push(label_of_bytes(f));
+                self.values.push(if let CellClass::Number(x) = class { x } else { f64::NAN });
+            }
+        }
     }
-    /// The text and value of the first run, if any.
-    fn first_run(&self) -> Option<(&Label, f64)> {
-        Some((self.texts.first()?, *self.values.first()?))
+    /// The key of run `i` (the first or the last one).
+    fn key<'a>(&'a self, i: usize, text: Option<&'a Label>) -> RunKey<'a> {
+        (if self.ints[i] == NOT_INT { text } else { None }, self.values[i])
+    }
+    fn first_run(&self) -> Option<RunKey<'_>> {
+        (!self.starts.is_empty()).then(|| self.key(0, self.texts.first()))
+    }
+    fn last_run(&self) -> Option<RunKey<'_>> {
+        self.starts.len().checked_sub(1).map(|i| self.key(i, self.texts.last()))
     }
 }
 
@@ -752,9 +779,9 @@ struct RunAcc {
     tally: ColumnTally,
 }
 
-/// One part's share of [`RunAcc::finish`]: the part, how many runs it skips, its first data
-/// row, and its slots in the joined starts and labels.
-type RunJob<'a> = (RunPart, usize, usize, &'a mut [usize], &'a mut [Label]);
+/// One part's share of [`RunAcc::finish`]: the part, whether it skips its first run, its
+/// first data row, and its slots in the joined starts and ids (or labels).
+type RunJob<'a, T> = (RunPart, usize, usize, &'a mut [usize], &'a mut [T]);
 
 impl RunAcc {
     fn merge(&mut self, mut part: RunPart, first_row: u64) {
@@ -764,6 +791,7 @@ impl RunAcc {
         self.parts.push(part);
     }
     /// The runs (labels: numbers written shortest in a number column) and the column's facts.
+    /// Ids that are all whole numbers are kept as numbers ([`Labels::Integers`]).
     fn finish(self, name: &str, letter: &str) -> (Runs, ColumnInfo) {
         let info = self.tally.into_info(name, letter);
         let numbers = info.kind == super::table::ColumnKind::Number;
@@ -771,7 +799,7 @@ impl RunAcc {
         // A part whose first run continues the last run before it skips that run.
         let n = self.parts.len();
         let (mut skips, mut bases) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut last: Option<(&Label, f64)> = None;
+        let mut last: Option<RunKey> = None;
         for p in &self.parts {
             skips.push(usize::from(matches!((last, p.first_run()), (Some(a), Some(b)) if continues(a, b))));
             last = p.last_run().or(last);
@@ -780,38 +808,64 @@ impl RunAcc {
             out.height += p.rows;
         }
         let total: usize = self.parts.iter().zip(&skips).map(|(p, s)| p.starts.len() - s).sum();
-        // each part moves its runs into its own slots, in parallel
-        let (mut starts, mut labels) = (vec![0usize; total], vec![Label::default(); total]);
-        let mut jobs: Vec<RunJob> = Vec::with_capacity(n);
-        let (mut starts_rest, mut labels_rest) = (starts.as_mut_slice(), labels.as_mut_slice());
-        for ((p, skip), base) in self.parts.into_iter().zip(skips).zip(bases) {
-            let k = p.starts.len() - skip;
-            let (s, s_tail) = starts_rest.split_at_mut(k);
-            let (l, l_tail) = labels_rest.split_at_mut(k);
-            (starts_rest, labels_rest) = (s_tail, l_tail);
-            jobs.push((p, skip, base, s, l));
-        }
-        jobs.into_par_iter().for_each(|(p, skip, base, s, l)| {
-            for (slot, &r) in s.iter_mut().zip(&p.starts[skip..]) {
-                *slot = r + base;
-            }
-            for ((slot, text), &x) in l.iter_mut().zip(p.texts.into_iter().skip(skip)).zip(&p.values[skip..]) {
-                *slot = run_label(text, x, numbers);
-            }
-        });
-        (out.starts, out.labels) = (starts, labels);
+        let mut starts = vec![0usize; total];
+        out.labels = if self.parts.iter().all(|p| p.texts.is_empty()) {
+            let mut ids = vec![0i64; total];
+            run_jobs(self.parts, skips, bases, &mut starts, &mut ids, |p, skip, slots| slots.copy_from_slice(&p.ints[skip..]));
+            Labels::Integers(ids)
+        } else {
+            let mut labels = vec![Label::default(); total];
+            run_jobs(self.parts, skips, bases, &mut starts, &mut labels, |p, skip, slots| part_labels(p, skip, numbers, slots));
+            Labels::Listed(labels)
+        };
+        out.starts = starts;
         (out, info)
     }
 }
 
-/// The first run of a part (`next`: text, value) is the same subgroup id as the last run
-/// before it (`last`).
-fn continues(last: (&Label, f64), next: (&Label, f64)) -> bool {
-    last.0 == next.0 || last.1 == next.1
+/// Give each part its slots in the joined `starts` and `ids` and run `fill(part, skip, id
+/// slots)` on the parts in parallel (the starts are filled here).
+fn run_jobs<T: Send>(parts: Vec<RunPart>, skips: Vec<usize>, bases: Vec<usize>, starts: &mut [usize], ids: &mut [T], fill: impl Fn(RunPart, usize, &mut [T]) + Sync) {
+    let mut jobs: Vec<RunJob<T>> = Vec::with_capacity(parts.len());
+    let (mut starts_rest, mut ids_rest) = (starts, ids);
+    for ((p, skip), base) in parts.into_iter().zip(skips).zip(bases) {
+        let k = p.starts.len() - skip;
+        let (s, s_tail) = starts_rest.split_at_mut(k);
+        let (l, l_tail) = ids_rest.split_at_mut(k);
+        (starts_rest, ids_rest) = (s_tail, l_tail);
+        jobs.push((p, skip, base, s, l));
+    }
+    jobs.into_par_iter().for_each(|(p, skip, base, s, l)| {
+        for (slot, &r) in s.iter_mut().zip(&p.starts[skip..]) {
+            *slot = r + base;
+        }
+        fill(p, skip, l);
+    });
 }
 
-/// A run's label: the number written shortest in a number column (`numbers`), else the text
-/// of the cell that opened it; `x` is its value (NaN when not a number).
+/// The labels of a part's runs from the `skip`-th on, into `slots`.
+fn part_labels(p: RunPart, skip: usize, numbers: bool, slots: &mut [Label]) {
+    let mut texts = p.texts.into_iter();
+    if skip == 1 && p.ints[0] == NOT_INT {
+        texts.next();
+    }
+    for ((slot, &id), &x) in slots.iter_mut().zip(&p.ints[skip..]).zip(&p.values[skip..]) {
+        *slot = match (id == NOT_INT).then(|| texts.next()).flatten() {
+            Some(text) => run_label(text, x, numbers),
+            None => Label::integer(id),
+        };
+    }
+}
+
+/// The first run of a part (`next`) is the same subgroup id as the last run before it
+/// (`last`): the same number, or the same text.
+fn continues(last: RunKey, next: RunKey) -> bool {
+    last.1 == next.1 || matches!((last.0, next.0), (Some(a), Some(b)) if a == b)
+}
+
+/// The label of a run opened by a cell that is not a whole number written shortest: the
+/// number written shortest in a number column (`numbers`), else the text; `x` is its value
+/// (NaN when not a number).
 fn run_label(text: Label, x: f64, numbers: bool) -> Label {
     if numbers && !x.is_nan() && !is_plain_integer(text.as_str().as_bytes()) {
         super::table::number_label(x)
@@ -1064,7 +1118,16 @@ mod tests {
 
     /// A file of several parts: runs of every length (long ones across the part boundaries),
     /// ids written several ways, blank and spaced cells, blank lines, text among the values.
-    fn many_part_file(text_keys: bool) -> String {
+    /// Ids: `Mixed` numbers written several ways, `Text`, or `Whole` numbers only (kept as
+    /// numbers, [`Labels::Integers`]).
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Ids {
+        Mixed,
+        Text,
+        Whole,
+    }
+
+    fn many_part_file(ids: Ids) -> String {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         let mut next = move |m: u64| {
             state ^= state << 13;
@@ -1078,12 +1141,15 @@ mod tests {
             // every 20th run is ≈ 28 kB long: most part boundaries fall inside a run
             let len = if id % 20 == 0 { 2000 } else { 1 + next(9) as usize };
             for _ in 0..len {
-                let key = match (text_keys, next(40)) {
-                    (true, _) => format!("B-{id}"),
-                    (false, 0) => format!("{id}.0"),
-                    (false, 1) => format!(" {id}"),
-                    (false, 2) => format!("00{id}"),
-                    (false, 3) => String::new(),
+                let key = match (ids, next(40)) {
+                    (Ids::Text, _) => format!("B-{id}"),
+                    (Ids::Whole, 0) => String::new(),
+                    (Ids::Whole, _) if id % 3 == 0 => format!("-{id}"),
+                    (Ids::Whole, _) => id.to_string(),
+                    (Ids::Mixed, 0) => format!("{id}.0"),
+                    (Ids::Mixed, 1) => format!(" {id}"),
+                    (Ids::Mixed, 2) => format!("00{id}"),
+                    (Ids::Mixed, 3) => String::new(),
                     _ => id.to_string(),
                 };
                 let value = match next(200) {
@@ -1107,8 +1173,8 @@ mod tests {
     #[test]
     fn one_pass_values_and_runs_match_the_general_reader_over_many_parts() {
         use std::io::Write;
-        for text_keys in [false, true] {
-            let text = many_part_file(text_keys);
+        for ids in [Ids::Mixed, Ids::Text, Ids::Whole] {
+            let text = many_part_file(ids);
             let mut f = tempfile::Builder::new().suffix(".csv").tempfile().expect("temp");
             f.write_all(text.as_bytes()).expect("write");
             let opts = LoadOptions::default();
@@ -1119,7 +1185,8 @@ mod tests {
             let (lv, lr) = lazy.numeric_with_runs("直径", "批次").expect("lazy");
             let (gv, gr) = general.numeric_with_runs("直径", "批次").expect("general");
             assert_eq!(lr.height, gr.height);
-            assert_eq!(lr.starts, gr.starts, "text keys: {text_keys}");
+            assert_eq!(lr.starts, gr.starts, "{ids:?}");
+            assert_eq!(matches!(lr.labels, Labels::Integers(_)), ids == Ids::Whole);
             assert_eq!(lr.labels, gr.labels);
             assert_eq!(lr.blanks, gr.blanks);
             assert!(lr.starts.len() > 300);

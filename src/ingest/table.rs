@@ -9,7 +9,7 @@
 
 use super::cell::{cell_address, classify, column_letter, excel_serial_to_datetime, format_datetime, is_error_text, parse_date_text, parse_number, CellClass};
 use super::fastcsv::LazyCsv;
-use crate::label::Label;
+use crate::label::{Label, Labels};
 use crate::error::{QceError, Result};
 use chrono::NaiveDateTime;
 use polars::prelude::*;
@@ -200,7 +200,7 @@ pub struct Runs {
     /// Data rows of blank cells, ascending.
     pub blanks: Vec<usize>,
     /// Label of each run, in file order.
-    pub labels: Vec<Label>,
+    pub labels: Labels,
     /// Number of data rows.
     pub height: usize,
 }
@@ -209,18 +209,20 @@ impl Runs {
     /// Runs of a keyed column: consecutive equal codes (blank cells skipped) are one run.
     fn of_keys(keys: Keys) -> Runs {
         let mut out = Runs { name: keys.name, height: keys.codes.len(), ..Runs::default() };
+        let mut labels = Vec::new();
         let mut last: Option<u32> = None;
         for (r, c) in keys.codes.into_iter().enumerate() {
             match c {
                 None => out.blanks.push(r),
                 Some(c) if last != Some(c) => {
-                    out.labels.push(Label::from(&keys.names[c as usize]));
+                    labels.push(Label::from(&keys.names[c as usize]));
                     out.starts.push(r);
                     last = Some(c);
                 }
                 Some(_) => {}
             }
         }
+        out.labels = Labels::Listed(labels);
         out
     }
 
