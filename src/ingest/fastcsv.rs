@@ -678,6 +678,8 @@ struct RunPart {
     /// Bytes and class of the last cell of the current run.
     last_bytes: Vec<u8>,
     last_class: Option<CellClass>,
+    /// Those bytes as a word ([`super::decimal::load_le`]) when there are at most eight.
+    last_word: u64,
     tally: ColumnTally,
 }
 
@@ -697,7 +699,7 @@ impl RunPart {
         // The common cell, inline: the same bytes as the cell that opened the current run
         // (stored trimmed and never blank, so an equal `f` needs no trimming and is not blank).
         if let Some(class) = self.last_class {
-            if same_bytes(&self.last_bytes, f) {
+            if self.same_as_last(f) {
                 self.rows += 1;
                 match class {
                     CellClass::Number(_) => self.tally.numbers += 1,
@@ -705,8 +707,44 @@ impl RunPart {
                 }
                 return;
             }
+            // The next common cell, inline too: a plain decimal after another number opens a
+            // new run, as `other_cell` would find (no spaces to trim; a different value).
+            if let (CellClass::Number(last), Some(x)) = (class, super::decimal::short_decimal(f))
+                && x != last
+            {
+                self.open_number_run(f, x);
+                return;
+            }
         }
         self.other_cell(n, f);
+    }
+    /// A new run opened by the plain decimal `f` (value `x`), counted as a number.
+    #[inline(always)]
+    fn open_number_run(&mut self, f: &[u8], x: f64) {
+        let row = self.rows;
+        self.rows += 1;
+        self.open_run(row, f, CellClass::Number(x));
+        self.set_last(f, CellClass::Number(x));
+        self.tally.numbers += 1;
+    }
+    /// `f` has the bytes of the last cell (compared as one word when short).
+    #[inline(always)]
+    fn same_as_last(&self, f: &[u8]) -> bool {
+        if f.len() != self.last_bytes.len() {
+            return false;
+        }
+        if f.len() <= 8 {
+            return super::decimal::load_le(f) == self.last_word;
+        }
+        f == self.last_bytes.as_slice()
+    }
+    /// The (trimmed, not blank) cell `f` of class `class` is now the last cell.
+    #[inline(always)]
+    fn set_last(&mut self, f: &[u8], class: CellClass) {
+        self.last_bytes.clear();
+        self.last_bytes.extend_from_slice(f);
+        self.last_word = if f.len() <= 8 { super::decimal::load_le(f) } else { 0 };
+        self.last_class = Some(class);
     }
     /// Any other cell: a new run, a blank, spaces around the text.
     #[inline(never)]
@@ -727,9 +765,7 @@ impl RunPart {
                 if !same_number {
                     self.open_run(row, f, class);
                 }
-                self.last_bytes.clear();
-                self.last_bytes.extend_from_slice(f);
-                self.last_class = Some(class);
+                self.set_last(f, class);
                 class
             }
         };
@@ -949,18 +985,6 @@ impl<'a> Iterator for LineIter<'a> {
         let bytes = line.strip_suffix(b"\r").unwrap_or(line);
         Some(Line { bytes, raw_len })
     }
-}
-
-/// Equal byte strings; strings of up to eight bytes compared as words, without a call.
-#[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() <= 8 {
-        return super::decimal::load_le(a) == super::decimal::load_le(b);
-    }
-    a == b
 }
 
 /// A line with nothing but spaces and delimiters.
