@@ -678,8 +678,6 @@ struct RunPart {
     /// Bytes and class of the last cell of the current run.
     last_bytes: Vec<u8>,
     last_class: Option<CellClass>,
-    /// Those bytes as a word ([`super::decimal::load_le`]) when there are at most eight.
-    last_word: u64,
     tally: ColumnTally,
 }
 
@@ -734,7 +732,7 @@ impl RunPart {
             return false;
         }
         if f.len() <= 8 {
-            return super::decimal::load_le(f) == self.last_word;
+            return super::decimal::load_le(f) == super::decimal::load_le(&self.last_bytes);
         }
         f == self.last_bytes.as_slice()
     }
@@ -743,7 +741,6 @@ impl RunPart {
     fn set_last(&mut self, f: &[u8], class: CellClass) {
         self.last_bytes.clear();
         self.last_bytes.extend_from_slice(f);
-        self.last_word = if f.len() <= 8 { super::decimal::load_le(f) } else { 0 };
         self.last_class = Some(class);
     }
     /// Any other cell: a new run, a blank, spaces around the text.
