@@ -149,11 +149,20 @@ pub fn median_sorted(sorted: &[f64]) -> f64 {
     if n % 2 == 1 { sorted[n / 2] } else { 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]) }
 }
 
-/// Median of unsorted data (copies and selects).
+/// Median of unsorted data (copies and selects, in linear time: the middle value, and for
+/// an even count the largest value below it; the same as [`median_sorted`] of the sorted copy).
 pub fn median(xs: &[f64]) -> f64 {
+    let n = xs.len();
+    if n == 0 {
+        return f64::NAN;
+    }
     let mut v: Vec<f64> = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    median_sorted(&v)
+    let (below, &mut mid, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    if n % 2 == 1 {
+        return mid;
+    }
+    let lower = below.iter().copied().max_by(f64::total_cmp).unwrap_or(mid);
+    0.5 * (lower + mid)
 }
 
 #[cfg(test)]
@@ -226,5 +235,23 @@ mod tests {
         assert!((quantile_type6(&xs, 0.5) - 5.5).abs() < 1e-12);
         assert!((quantile_type6(&xs, 0.75) - 8.25).abs() < 1e-12);
         assert_eq!(quantile_type6(&[3.0], 0.25), 3.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn median_by_selection_is_the_median_of_the_sorted_copy(xs in proptest::collection::vec(proptest::prop_oneof![-5i32..5, -1000i32..1000], 1..60)) {
+            let xs: Vec<f64> = xs.iter().map(|&k| f64::from(k) / 4.0).collect();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            proptest::prop_assert_eq!(median(&xs).to_bits(), median_sorted(&sorted).to_bits());
+        }
+    }
+
+    #[test]
+    fn median_of_small_cases() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&[7.0]), 7.0);
+        assert!(median(&[]).is_nan());
     }
 }
