@@ -137,8 +137,7 @@ pub fn audit_data(table: &Table, value: &str, phase: Option<&str>, date: Option<
     let vi = table.resolve(value)?;
     let letter = table.column(vi)?.letter;
     let rows: Vec<u64> = (0..table.height()).map(|i| table.file_row(i)).collect();
-    let cells: Vec<String> = rows.iter().map(|r| format!("{letter}{r}")).collect();
-    let mut data = AuditData { values: col.values.clone(), cells, rows: rows.clone(), ..Default::default() };
+    let mut data = AuditData { values: col.values.clone(), letter, rows, ..Default::default() };
     if let Some(p) = phase {
         let keys = table.keys(p)?;
         data.stage = Some(keys.codes);
@@ -148,7 +147,7 @@ pub fn audit_data(table: &Table, value: &str, phase: Option<&str>, date: Option<
         let di = table.resolve(d)?;
         let dletter = table.column(di)?.letter;
         data.dates = Some(table.dates(d)?);
-        data.date_cells = rows.iter().map(|r| format!("{dletter}{r}")).collect();
+        data.date_letter = Some(dletter);
     }
     data.record = record_columns(table)?;
     Ok((data, col.name, col.notes))
@@ -168,8 +167,7 @@ fn record_columns(table: &Table) -> Result<Vec<RecordColumn>> {
         .filter(|(_, c)| c.kind != ColumnKind::Empty)
         .map(|(i, c)| {
             let keys = table.keys(&format!("#{}", i + 1))?;
-            let cells = keys.codes.iter().map(|code| code.and_then(|k| keys.names.get(k as usize).cloned()).unwrap_or_default()).collect();
-            Ok(RecordColumn { name: c.name.clone(), numeric: c.kind == ColumnKind::Number, cells })
+            Ok(RecordColumn { name: c.name.clone(), numeric: c.kind == ColumnKind::Number, codes: keys.codes, names: keys.names })
         })
         .collect()
 }

@@ -141,24 +141,56 @@ pub struct AuditReport {
     pub flags: Vec<AuditFlag>,
 }
 
-/// One other column of the table, for the duplicated-rows check.
+/// One other column of the table, for the duplicated-rows check: its cells as codes of
+/// their texts (numbers written shortest, so `1.0` and `1` are one text).
 #[derive(Debug, Clone)]
 pub struct RecordColumn {
     /// Header text.
     pub name: String,
     /// A measured number column (treated as independent of the others by the chance model).
     pub numeric: bool,
-    /// Cell text per row (empty for a blank cell).
-    pub cells: Vec<String>,
+    /// Code of each row's cell text (`None` for a blank cell): equal codes, equal texts.
+    pub codes: Vec<Option<u32>>,
+    /// Text of each code.
+    pub names: Vec<String>,
 }
+
+impl RecordColumn {
+    /// A column from its cell texts (an empty text is a blank cell); codes in order of first
+    /// appearance. Handy for tests and library users.
+    pub fn from_texts(name: &str, numeric: bool, cells: &[String]) -> Self {
+        let mut index: FastMap<&str, u32> = FastMap::default();
+        let mut names = Vec::new();
+        let codes = cells
+            .iter()
+            .map(|c| {
+                (!c.is_empty()).then(|| {
+                    *index.entry(c.as_str()).or_insert_with(|| {
+                        names.push(c.clone());
+                        names.len() as u32 - 1
+                    })
+                })
+            })
+            .collect();
+        RecordColumn { name: name.to_string(), numeric, codes, names }
+    }
+}
+
+/// A hash map with a fast, fixed hasher: the audit's keys (values, codes) are not chosen by an
+/// attacker, and a fixed state makes every iteration order, and so every sum over one, the
+/// same from run to run.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+/// The set of the same kind.
+pub(crate) type FastSet<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
 
 /// The data audited: one entry per table row.
 #[derive(Debug, Clone, Default)]
 pub struct AuditData {
     /// Values in row order; NaN = missing cell.
     pub values: Vec<f64>,
-    /// Cell address of each value (e.g. `B7`).
-    pub cells: Vec<String>,
+    /// Column letter of the values (`B`): a value's cell is this letter and its file row
+    /// (`B7`); without a letter, `#` and its position.
+    pub letter: String,
     /// 1-based file row of each value.
     pub rows: Vec<u64>,
     /// Stage code per row (`None` = blank stage), when there is a stage column.
@@ -167,8 +199,8 @@ pub struct AuditData {
     pub stage_names: Vec<String>,
     /// Date per row, when there is a date column.
     pub dates: Option<Vec<Option<NaiveDateTime>>>,
-    /// Address of each date cell (for flags).
-    pub date_cells: Vec<String>,
+    /// Column letter of the dates (for flags; the value's cell when `None`).
+    pub date_letter: Option<String>,
     /// Every column of the table (value column included), for duplicated rows.
     pub record: Vec<RecordColumn>,
 }
@@ -212,7 +244,7 @@ impl AuditData {
     /// unless given. Handy for tests and library users.
     pub fn from_values(values: &[f64], letter: &str, first_row: u64) -> Self {
         let rows: Vec<u64> = (0..values.len() as u64).map(|i| first_row + i).collect();
-        AuditData { values: values.to_vec(), cells: rows.iter().map(|r| format!("{letter}{r}")).collect(), rows, ..Default::default() }
+        AuditData { values: values.to_vec(), letter: letter.to_string(), rows, ..Default::default() }
     }
 
     /// Usable values per stage (one "stage" with name `None` when there is no stage column).
@@ -244,7 +276,15 @@ impl AuditData {
 
     /// Cell address of row index `i`.
     pub(crate) fn cell(&self, i: usize) -> String {
-        self.cells.get(i).cloned().unwrap_or_else(|| format!("#{}", i + 1))
+        self.cell_in(&self.letter, i)
+    }
+
+    /// Address of row index `i` in the column `letter`.
+    pub(crate) fn cell_in(&self, letter: &str, i: usize) -> String {
+        match self.rows.get(i) {
+            Some(r) if !letter.is_empty() => format!("{letter}{r}"),
+            _ => format!("#{}", i + 1),
+        }
     }
 
     /// File row of row index `i`.

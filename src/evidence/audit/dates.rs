@@ -16,7 +16,7 @@ fn dated(data: &AuditData) -> Vec<(usize, NaiveDate)> {
 }
 
 fn cell(data: &AuditData, i: usize) -> String {
-    data.date_cells.get(i).cloned().unwrap_or_else(|| data.cell(i))
+    data.date_letter.as_deref().map_or_else(|| data.cell(i), |l| data.cell_in(l, i))
 }
 
 fn period(data: &AuditData, opts: &AuditOptions, out: &mut Outcome) {

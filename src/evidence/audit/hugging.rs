@@ -18,6 +18,12 @@ const ALPHA: f64 = 1e-3;
 const MIN_STAGE: usize = 15;
 
 /// P(a run of at least `len` successes among `n` Bernoulli(`p`) trials).
+///
+/// The chain of "no run of `len` yet, current run k" (Feller, *An Introduction to Probability
+/// Theory* vol. 1, §XIII.7, success runs) in O(n): the chance of "current run k" after trial t
+/// is z(t − k)·pᵏ, z(t) being the chance of "current run 0" after trial t, so only the last
+/// `len` values of z are kept. With A(t) the chance a run was completed by trial t:
+/// z(t + 1) = (1 − A(t))(1 − p) and A(t + 1) = A(t) + z(t + 1 − len)·p^len; z(0) = 1, A(0) = 0.
 pub(crate) fn prob_run_at_least(n: usize, len: usize, p: f64) -> f64 {
     if len == 0 {
         return 1.0;
@@ -25,21 +31,16 @@ pub(crate) fn prob_run_at_least(n: usize, len: usize, p: f64) -> f64 {
     if len > n {
         return 0.0;
     }
-    // state[k]: probability of no run of `len` yet and a current run of k successes.
-    let mut state = vec![0.0f64; len];
-    state[0] = 1.0;
+    let p_len = p.powi(i32::try_from(len).unwrap_or(i32::MAX));
+    // z(t) in slot t mod len: the slot about to take z(t + 1) holds z(t + 1 − len)
+    let mut z = vec![0.0f64; len];
+    z[0] = 1.0;
     let mut absorbed = 0.0f64;
-    for _ in 0..n {
-        let mut next = vec![0.0f64; len];
-        for (k, &s) in state.iter().enumerate() {
-            next[0] += s * (1.0 - p);
-            if k + 1 == len {
-                absorbed += s * p;
-            } else {
-                next[k + 1] += s * p;
-            }
-        }
-        state = next;
+    for t in 0..n {
+        let slot = (t + 1) % len;
+        let next = (1.0 - absorbed) * (1.0 - p);
+        absorbed += z[slot] * p_len;
+        z[slot] = next;
     }
     absorbed.clamp(0.0, 1.0)
 }
@@ -170,6 +171,36 @@ mod tests {
         assert_eq!(prob_run_at_least(5, 6, 0.9), 0.0);
         // Single run of 15 in 15 trials.
         assert!((prob_run_at_least(15, 15, P_WITHIN) - P_WITHIN.powi(15)).abs() < 1e-15);
+    }
+
+    /// The chain step by step, every state kept (O(n·len)): what the O(n) form must give.
+    fn run_chain(n: usize, len: usize, p: f64) -> f64 {
+        let mut state = vec![0.0f64; len];
+        state[0] = 1.0;
+        let mut absorbed = 0.0f64;
+        for _ in 0..n {
+            let mut next = vec![0.0f64; len];
+            for (k, &s) in state.iter().enumerate() {
+                next[0] += s * (1.0 - p);
+                if k + 1 == len {
+                    absorbed += s * p;
+                } else {
+                    next[k + 1] += s * p;
+                }
+            }
+            state = next;
+        }
+        absorbed
+    }
+
+    #[test]
+    fn run_probability_is_the_chain_of_states() {
+        for &(n, len) in &[(1, 1), (2, 1), (10, 3), (40, 15), (200, 15), (1000, 7), (3000, 25), (500, 499), (500, 500)] {
+            for &p in &[0.05, 0.5, P_WITHIN, 0.9, 0.99] {
+                let (fast, chain) = (prob_run_at_least(n, len, p), run_chain(n, len, p));
+                assert!((fast - chain).abs() <= 1e-12 * chain.max(1e-300) + 1e-15, "n {n} len {len} p {p}: {fast} vs {chain}");
+            }
+        }
     }
 
     #[test]

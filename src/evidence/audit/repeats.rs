@@ -6,9 +6,9 @@
 //! readings on a coarse grid c is large and long coincidences are expected; the model
 //! makes the check as strict as the data allow, and no stricter.
 
-use super::{capped, flag, result, AuditData, CheckStatus, Outcome, Severity, Text};
+use super::{capped, flag, result, AuditData, CheckStatus, FastMap, FastSet, Outcome, RecordColumn, Severity, Text};
 use statrs::distribution::{DiscreteCDF, Poisson};
-use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 /// Shortest repeated run looked for (the "run of ≥ 5 consecutive values").
 const MIN_BLOCK: usize = 5;
@@ -26,8 +26,8 @@ fn key(x: f64) -> u64 {
 }
 
 /// Collision probability Σ pᵥ² of a list of keys.
-fn collision<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> f64 {
-    let mut counts: HashMap<K, usize> = HashMap::new();
+fn collision<K: Hash + Eq>(keys: impl Iterator<Item = K>) -> f64 {
+    let mut counts: FastMap<K, usize> = FastMap::default();
     let mut n = 0usize;
     for k in keys {
         *counts.entry(k).or_default() += 1;
@@ -53,15 +53,9 @@ fn find_blocks(seq: &[u64]) -> Vec<Block> {
     if seq.len() < 2 * MIN_BLOCK {
         return Vec::new();
     }
-    let mut windows: HashMap<&[u64], Vec<usize>> = HashMap::new();
-    for (i, w) in seq.windows(MIN_BLOCK).enumerate() {
-        if w.iter().all(|&x| x == w[0]) {
-            continue;
-        }
-        windows.entry(w).or_default().push(i);
-    }
-    let mut seen: HashSet<Block> = HashSet::new();
-    for starts in windows.values().filter(|s| s.len() >= 2) {
+    let windows = seq.windows(MIN_BLOCK).enumerate().filter(|(_, w)| w.iter().any(|&x| x != w[0])).map(|(i, w)| (w, i));
+    let mut seen: FastSet<Block> = FastSet::default();
+    for starts in &repeated(windows) {
         // A window seen many times is a pattern of the grid, not a copy; cap the pairs.
         for (x, &i) in starts.iter().enumerate().take(50) {
             for &j in starts[x + 1..].iter().take(50) {
@@ -81,6 +75,40 @@ fn find_blocks(seq: &[u64]) -> Vec<Block> {
     let mut v: Vec<Block> = seen.into_iter().collect();
     v.sort_by_key(|b| (std::cmp::Reverse(b.len), b.a, b.b));
     v
+}
+
+/// The positions of every key that occurs more than once, in order, from `(key, position)`
+/// pairs: one map entry per distinct key and a list only for the repeated ones (millions of
+/// distinct windows or rows cost no list each).
+fn repeated<K: Hash + Eq>(items: impl Iterator<Item = (K, usize)>) -> Vec<Vec<usize>> {
+    /// The first position of a key seen once, or its list in `groups`.
+    enum Seen {
+        Once(usize),
+        Group(usize),
+    }
+    let mut index: FastMap<K, Seen> = FastMap::default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (key, at) in items {
+        match index.entry(key) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Seen::Once(at));
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => match *e.get() {
+                Seen::Once(first) => {
+                    e.insert(Seen::Group(groups.len()));
+                    groups.push(vec![first, at]);
+                }
+                Seen::Group(g) => groups[g].push(at),
+            },
+        }
+    }
+    groups
+}
+
+/// The codes of `cols` in the rows `rows`, row after row (a blank cell is `u32::MAX`): row
+/// `t` of `rows` is `flat[t * cols.len()..(t + 1) * cols.len()]`.
+fn row_codes(cols: &[&RecordColumn], rows: &[usize]) -> Vec<u32> {
+    rows.iter().flat_map(|&r| cols.iter().map(move |c| c.codes[r].unwrap_or(u32::MAX))).collect()
 }
 
 /// Repeated blocks: a run of ≥ 5 consecutive values that appears again elsewhere in the
@@ -165,8 +193,8 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
         Text::new("整行重复", "Duplicated whole rows"),
         Text::new("重复行对数超过偶然期望（泊松检验 p ≤ 0.001）时提示", "flag when duplicate row pairs exceed chance (Poisson test p ≤ 0.001)"),
     );
-    let numeric: Vec<usize> = (0..data.record.len()).filter(|&j| data.record[j].numeric && !is_grouping(&data.record[j].cells)).collect();
-    let height = data.record.first().map(|r| r.cells.len()).unwrap_or(0);
+    let numeric: Vec<usize> = (0..data.record.len()).filter(|&j| data.record[j].numeric && !is_grouping(&data.record[j].codes)).collect();
+    let height = data.record.first().map(|r| r.codes.len()).unwrap_or(0);
     c.n = height;
     if numeric.len() < 2 {
         c.status = CheckStatus::NotApplicable;
@@ -174,32 +202,33 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
         out.checks.push(c);
         return;
     }
-    let rows: Vec<usize> = (0..height).filter(|&r| data.record.iter().any(|col| !col.cells[r].is_empty())).collect();
+    let rows: Vec<usize> = (0..height).filter(|&r| data.record.iter().any(|col| col.codes[r].is_some())).collect();
     let is_measure = |j: usize| numeric.contains(&j);
     let stage_of = |r: usize| data.stage.as_ref().and_then(|s| s.get(r).copied().flatten());
-    // Observed duplicates.
-    let mut groups: HashMap<Vec<&str>, Vec<usize>> = HashMap::new();
-    for &r in &rows {
-        groups.entry(data.record.iter().map(|col| col.cells[r].as_str()).collect()).or_default().push(r);
-    }
-    let mut dups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() >= 2).collect();
+    // Observed duplicates: rows with the same code in every column.
+    let every: Vec<&RecordColumn> = data.record.iter().collect();
+    let (flat, w) = (row_codes(&every, &rows), every.len());
+    let mut dups = repeated((0..rows.len()).map(|t| (&flat[t * w..(t + 1) * w], rows[t])));
     dups.sort();
-    let observed: f64 = dups.iter().map(|g| (g.len() * (g.len() - 1) / 2) as f64).sum();
+    // counted as a whole number: an empty float sum is −0, which would print as "-0"
+    let observed = dups.iter().map(|g| g.len() * (g.len() - 1) / 2).sum::<usize>() as f64;
     // Expected pairs by chance.
-    let mut coll: HashMap<(usize, Option<u32>), f64> = HashMap::new();
+    let mut coll: FastMap<(usize, Option<u32>), f64> = FastMap::default();
     for &j in &numeric {
-        let mut by_stage: HashMap<Option<u32>, Vec<&str>> = HashMap::new();
+        let mut by_stage: FastMap<Option<u32>, Vec<Option<u32>>> = FastMap::default();
         for &r in &rows {
-            by_stage.entry(stage_of(r)).or_default().push(data.record[j].cells[r].as_str());
+            by_stage.entry(stage_of(r)).or_default().push(data.record[j].codes[r]);
         }
         for (s, cells) in by_stage {
             coll.insert((j, s), collision(cells.into_iter()));
         }
     }
-    let mut context: HashMap<(Option<u32>, Vec<&str>), usize> = HashMap::new();
-    for &r in &rows {
-        let k: Vec<&str> = (0..data.record.len()).filter(|&j| !is_measure(j)).map(|j| data.record[j].cells[r].as_str()).collect();
-        *context.entry((stage_of(r), k)).or_default() += 1;
+    // Rows alike in every label column (and stage) are the pairs that may coincide by chance.
+    let labels: Vec<&RecordColumn> = (0..data.record.len()).filter(|&j| !is_measure(j)).map(|j| &data.record[j]).collect();
+    let (flat, w) = (row_codes(&labels, &rows), labels.len());
+    let mut context: FastMap<(Option<u32>, &[u32]), usize> = FastMap::default();
+    for (t, &r) in rows.iter().enumerate() {
+        *context.entry((stage_of(r), &flat[t * w..(t + 1) * w])).or_default() += 1;
     }
     let lambda: f64 = context
         .iter()
@@ -243,8 +272,8 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
 
 /// A number column used as a label: its non-blank cells come in runs of equal values at
 /// least two rows long on average (subgroup, batch or sample numbers).
-fn is_grouping(cells: &[String]) -> bool {
-    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+fn is_grouping(codes: &[Option<u32>]) -> bool {
+    let filled: Vec<u32> = codes.iter().flatten().copied().collect();
     let runs = filled.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!filled.is_empty());
     filled.len() >= 2 && 2 * runs <= filled.len()
 }
@@ -255,8 +284,9 @@ mod tests {
 
     #[test]
     fn subgroup_numbers_are_labels() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let s = |v: &[&str]| RecordColumn::from_texts("x", true, &v.iter().map(|x| x.to_string()).collect::<Vec<_>>()).codes;
         assert!(is_grouping(&s(&["1", "1", "1", "2", "2", "2"])));
+        assert!(is_grouping(&s(&["1", "", "1", "2", "", "2"])));
         assert!(!is_grouping(&s(&["10.1", "10.3", "10.1", "10.2"])));
         assert!(!is_grouping(&s(&["1", "2", "3", "4"])));
     }
@@ -268,6 +298,15 @@ mod tests {
         seq[60..68].copy_from_slice(&copy);
         let blocks = find_blocks(&seq);
         assert_eq!(blocks[0], Block { a: 10, b: 60, len: 8 });
+    }
+
+    #[test]
+    fn repeated_keys_keep_their_positions_in_order() {
+        let keys = ["a", "b", "a", "c", "b", "a"];
+        let mut groups = repeated(keys.iter().enumerate().map(|(i, k)| (*k, i)));
+        groups.sort();
+        assert_eq!(groups, vec![vec![0, 2, 5], vec![1, 4]]);
+        assert!(repeated(["x", "y"].iter().enumerate().map(|(i, k)| (*k, i))).is_empty());
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn duplicated_wide_rows_are_flagged() {
         }
     }
     let record = |cols: &Vec<Vec<String>>| {
-        ["no", "x1", "x2", "x3"].iter().zip(cols).map(|(name, c)| RecordColumn { name: name.to_string(), numeric: true, cells: c.clone() }).collect::<Vec<_>>()
+        ["no", "x1", "x2", "x3"].iter().zip(cols).map(|(name, c)| RecordColumn::from_texts(name, true, c)).collect::<Vec<_>>()
     };
     let values: Vec<f64> = cols[1].iter().map(|s| s.parse().unwrap()).collect();
     let mut data = AuditData::from_values(&values, "B", 2);
