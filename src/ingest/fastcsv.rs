@@ -393,7 +393,7 @@ impl LazyCsv {
                 ((local, coder.names, t), n)
             },
             |(local, names, mut t), first_row| {
-                let map: Vec<u32> = names.iter().map(|s| global.code(s)).collect();
+                let map: Vec<u32> = names.into_iter().map(|s| global.code_owned(s)).collect();
                 codes.extend(local.iter().map(|c| c.map(|c| map[c as usize])));
                 shift_rows(&mut t, first_row);
                 tally.merge(t);
@@ -409,9 +409,9 @@ impl LazyCsv {
         let remap: Vec<u32> = global
             .names
             .iter()
-            .map(|s| {
-                let label = super::cell::parse_number(s).map(super::table::format_number);
-                normal.code(label.as_deref().unwrap_or(s))
+            .map(|s| match super::cell::parse_number(s).map(super::table::format_number) {
+                Some(label) => normal.code_owned(label),
+                None => normal.code(s),
             })
             .collect();
         for c in codes.iter_mut().flatten() {

@@ -14,6 +14,7 @@ use crate::error::{QceError, Result};
 use chrono::NaiveDateTime;
 use polars::prelude::*;
 use serde::Serialize;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 /// At most this many cell notes of one kind are kept per column (counts stay exact).
@@ -705,20 +706,38 @@ fn keys_of_numbers(name: String, ca: &Float64Chunked) -> Keys {
 #[derive(Default)]
 pub(crate) struct Coder {
     pub(crate) names: Vec<String>,
-    // foldhash: labels are not attacker-chosen keys, and SipHash dominated the time of a
-    // 2-million-subgroup column.
-    index: foldhash::HashMap<String, u32>,
+    // The codes, hashed by their labels: each label is stored once, in `names` (a map from
+    // String to code would hold a second copy). foldhash, fixed state: labels are not
+    // attacker-chosen keys, and SipHash dominated the time of a 2-million-subgroup column.
+    index: hashbrown::HashTable<u32>,
+    state: foldhash::fast::FixedState,
 }
 
 impl Coder {
     /// The code of a label (new labels get the next code).
     pub(crate) fn code(&mut self, label: &str) -> u32 {
-        if let Some(&c) = self.index.get(label) {
-            return c;
+        let hash = self.state.hash_one(label);
+        match self.find(hash, label) {
+            Some(c) => c,
+            None => self.insert(hash, label.to_string()),
         }
+    }
+    /// [`Coder::code`] of a label already owned (kept, not copied, when new).
+    pub(crate) fn code_owned(&mut self, label: String) -> u32 {
+        let hash = self.state.hash_one(label.as_str());
+        match self.find(hash, &label) {
+            Some(c) => c,
+            None => self.insert(hash, label),
+        }
+    }
+    fn find(&self, hash: u64, label: &str) -> Option<u32> {
+        self.index.find(hash, |&c| self.names[c as usize] == label).copied()
+    }
+    fn insert(&mut self, hash: u64, label: String) -> u32 {
         let c = self.names.len() as u32;
-        self.index.insert(label.to_string(), c);
-        self.names.push(label.to_string());
+        self.names.push(label);
+        let (names, state) = (&self.names, &self.state);
+        self.index.insert_unique(hash, c, |&i| state.hash_one(names[i as usize].as_str()));
         c
     }
 }
@@ -1233,6 +1252,21 @@ pub(crate) fn from_frame(source: Source, df: DataFrame, skip_bad: bool) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coder_gives_codes_in_order_of_first_appearance() {
+        let mut coder = Coder::default();
+        assert_eq!((coder.code("b"), coder.code("a"), coder.code("b"), coder.code_owned("a".to_string())), (0, 1, 0, 1));
+        // enough labels to make the table grow several times: every code still found
+        for k in 0..50_000u32 {
+            assert_eq!(coder.code_owned(format!("L{k}")), k + 2);
+        }
+        for k in (0..50_000u32).rev() {
+            assert_eq!(coder.code(&format!("L{k}")), k + 2);
+        }
+        assert_eq!(coder.names.len(), 50_002);
+        assert_eq!((coder.names[0].as_str(), coder.names[50_001].as_str()), ("b", "L49999"));
+    }
 
     #[test]
     fn gaps_map_data_rows_to_file_rows() {
