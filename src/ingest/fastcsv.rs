@@ -371,7 +371,9 @@ impl LazyCsv {
                 let mut coder = Coder::default();
                 let mut t = ColumnTally::default();
                 let mut local: Vec<Option<u32>> = Vec::with_capacity(part.len() / 8);
-                let mut last: (Vec<u8>, Option<u32>) = (Vec::new(), None);
+                // the last cell's bytes, code and class: a run of equal cells is coded and
+                // classified once
+                let mut last: (Vec<u8>, Option<u32>, CellClass) = (Vec::new(), None, CellClass::Blank);
                 let n = scan_lines(part, delim, quoted, [i], |n, line, [f], _| {
                     if is_blank(line, delim) {
                         return;
@@ -386,8 +388,9 @@ impl LazyCsv {
                         last.0.clear();
                         last.0.extend_from_slice(f);
                         last.1 = Some(coder.code(&String::from_utf8_lossy(f)));
+                        last.2 = classify_bytes(f);
                     }
-                    t.add(n, classify_bytes(f), || String::from_utf8_lossy(f).into_owned());
+                    t.add(n, last.2, || String::from_utf8_lossy(f).into_owned());
                     local.push(last.1);
                 });
                 ((local, coder.names, t), n)
