@@ -55,7 +55,7 @@ fn find_blocks(seq: &[u64]) -> Vec<Block> {
     }
     let windows = seq.windows(MIN_BLOCK).enumerate().filter(|(_, w)| w.iter().any(|&x| x != w[0])).map(|(i, w)| (w, i));
     let mut seen: FastSet<Block> = FastSet::default();
-    for starts in &repeated(windows) {
+    for starts in &repeated(windows, seq.len()) {
         // A window seen many times is a pattern of the grid, not a copy; cap the pairs.
         for (x, &i) in starts.iter().enumerate().take(50) {
             for &j in starts[x + 1..].iter().take(50) {
@@ -80,13 +80,15 @@ fn find_blocks(seq: &[u64]) -> Vec<Block> {
 /// The positions of every key that occurs more than once, in order, from `(key, position)`
 /// pairs: one map entry per distinct key and a list only for the repeated ones (millions of
 /// distinct windows or rows cost no list each).
-fn repeated<K: Hash + Eq>(items: impl Iterator<Item = (K, usize)>) -> Vec<Vec<usize>> {
+/// `capacity`: about how many distinct keys to expect (the map is made that large at once
+/// instead of growing by rehashing).
+fn repeated<K: Hash + Eq>(items: impl Iterator<Item = (K, usize)>, capacity: usize) -> Vec<Vec<usize>> {
     /// The first position of a key seen once, or its list in `groups`.
     enum Seen {
         Once(usize),
         Group(usize),
     }
-    let mut index: FastMap<K, Seen> = FastMap::default();
+    let mut index: FastMap<K, Seen> = FastMap::with_capacity_and_hasher(capacity, Default::default());
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (key, at) in items {
         match index.entry(key) {
@@ -208,7 +210,7 @@ pub(crate) fn check_rows(data: &AuditData, out: &mut Outcome) {
     // Observed duplicates: rows with the same code in every column.
     let every: Vec<&RecordColumn> = data.record.iter().collect();
     let (flat, w) = (row_codes(&every, &rows), every.len());
-    let mut dups = repeated((0..rows.len()).map(|t| (&flat[t * w..(t + 1) * w], rows[t])));
+    let mut dups = repeated((0..rows.len()).map(|t| (&flat[t * w..(t + 1) * w], rows[t])), rows.len());
     dups.sort();
     // counted as a whole number: an empty float sum is −0, which would print as "-0"
     let observed = dups.iter().map(|g| g.len() * (g.len() - 1) / 2).sum::<usize>() as f64;
@@ -303,10 +305,10 @@ mod tests {
     #[test]
     fn repeated_keys_keep_their_positions_in_order() {
         let keys = ["a", "b", "a", "c", "b", "a"];
-        let mut groups = repeated(keys.iter().enumerate().map(|(i, k)| (*k, i)));
+        let mut groups = repeated(keys.iter().enumerate().map(|(i, k)| (*k, i)), 1);
         groups.sort();
         assert_eq!(groups, vec![vec![0, 2, 5], vec![1, 4]]);
-        assert!(repeated(["x", "y"].iter().enumerate().map(|(i, k)| (*k, i))).is_empty());
+        assert!(repeated(["x", "y"].iter().enumerate().map(|(i, k)| (*k, i)), 0).is_empty());
     }
 
     #[test]
