@@ -159,20 +159,9 @@ impl RecordColumn {
     /// A column from its cell texts (an empty text is a blank cell); codes in order of first
     /// appearance. Handy for tests and library users.
     pub fn from_texts(name: &str, numeric: bool, cells: &[String]) -> Self {
-        let mut index: FastMap<&str, u32> = FastMap::default();
-        let mut names = Vec::new();
-        let codes = cells
-            .iter()
-            .map(|c| {
-                (!c.is_empty()).then(|| {
-                    *index.entry(c.as_str()).or_insert_with(|| {
-                        names.push(c.clone());
-                        names.len() as u32 - 1
-                    })
-                })
-            })
-            .collect();
-        RecordColumn { name: name.to_string(), numeric, codes, names }
+        let mut coder = crate::ingest::Coder::default();
+        let codes = cells.iter().map(|c| (!c.is_empty()).then(|| coder.code(c))).collect();
+        RecordColumn { name: name.to_string(), numeric, codes, names: coder.names }
     }
 }
 

@@ -19,6 +19,7 @@ mod sheet;
 mod table;
 
 pub use cell::{cell_address, column_letter, excel_serial_to_datetime, format_datetime, is_error_text, is_missing_mark, parse_date_text, parse_number};
+pub(crate) use table::Coder;
 pub use table::{format_number, CellNote, CellProblem, ColumnInfo, ColumnKind, Keys, NumericColumn, RowMap, Runs, SkipReason, SkippedRow, Source, Table, MAX_NOTES};
 
 use crate::error::{QceError, Result};
